@@ -1,0 +1,334 @@
+/* cli.c -- commands, options and help texts.
+ *
+ * Each command parses its options into a plain struct, loads the scenario
+ * (every problem reported, exit 2), runs, writes, and maps failures to exit
+ * statuses: 0 ok, 1 the run or the writing failed, 2 bad input. Nothing is
+ * written before the input has been fully checked. */
+#include "app/cli.h"
+
+#include "app/diag.h"
+#include "app/experiment.h"
+#include "app/output.h"
+#include "app/scenario.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SETS 256
+
+static const char *const main_help =
+    "parcours " PARCOURS_VERSION " -- a discrete-event simulator of care pathways\n"
+    "\n"
+    "usage: parcours COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO.json]    run replications and write summary.json and CSV files\n"
+    "                         (without a scenario: the embedded Paris baseline)\n"
+    "  validate SCENARIO.json check a scenario and list every problem in it\n"
+    "  help [COMMAND]         show help for a command\n"
+    "\n"
+    "options:\n"
+    "  -h, --help             show help (also after a command: parcours run --help)\n"
+    "  -V, --version          show the version\n"
+    "\n"
+    "examples:\n"
+    "  parcours run                                   # Paris baseline -> out/paris-baseline/\n"
+    "  parcours run scenarios/paris-2019-plan.json --replications 200\n"
+    "  parcours run --set stages.lhss.capacity=50 --out out/lhss50\n"
+    "  parcours validate my-scenario.json\n"
+    "\n"
+    "exit status: 0 success, 1 the run or writing failed, 2 bad input.\n"
+    "The scenario format: docs/scenario-format.md; the model: docs/model.md.\n";
+
+static const char *const run_help =
+    "usage: parcours run [SCENARIO.json] [OPTIONS]\n"
+    "\n"
+    "Runs replications of a scenario and writes into the output directory:\n"
+    "  summary.json   per window and stage: occupancy_mean, admissions, exits,\n"
+    "                 exits_positive, exits_negative, stay_mean_days,\n"
+    "                 stay_little_days, wait_mean_days, time_to_downstream_days, ...\n"
+    "                 each with mean, ci95_low, ci95_high (Student t), sd, p5, p50, p95\n"
+    "  occupancy.csv  date,stage,mean,ci95_low,ci95_high  (daily occupancy)\n"
+    "  waiting.csv    the same for waiting-list lengths\n"
+    "  capacity.csv   date,stage,capacity\n"
+    "  census.csv     tenure of those present at each census date\n"
+    "  blocked.csv    place-days held by people waiting to move on, by awaited stage\n"
+    "and prints a short table. Without SCENARIO, runs the embedded Paris baseline.\n"
+    "\n"
+    "options:\n"
+    "  -o, --out DIR          output directory (default: out/<scenario name>/)\n"
+    "  -s, --seed N           random seed (default: the scenario's, else 1)\n"
+    "  -r, --replications R   number of replications (default: the scenario's)\n"
+    "      --replication K    run replication K alone (same numbers as inside a batch)\n"
+    "      --set PATH=VALUE   change the scenario before running; repeatable.\n"
+    "                         PATH is dotted; array elements are named by id:\n"
+    "                           --set stages.lhss.capacity=50    (a constant replaces a schedule)\n"
+    "                           --set sources.newcomers.rate=0.8\n"
+    "                         VALUE is JSON (a number, \"text\", [..], {..}).\n"
+    "                         A path that matches nothing is an error.\n"
+    "  -q, --quiet            no progress line and no table\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "The same scenario, seed and replications always give byte-identical files.\n";
+
+static const char *const validate_help =
+    "usage: parcours validate SCENARIO.json [--set PATH=VALUE]...\n"
+    "\n"
+    "Checks a scenario without running it and prints every problem, each as\n"
+    "  FILE: JSON.path: what is wrong (expected ..., got ...)\n"
+    "Exit status 0 if the scenario is valid, 2 otherwise.\n";
+
+typedef struct run_options {
+    const char *scenario;
+    const char *out;
+    const char *sets[MAX_SETS];
+    int n_sets;
+    int has_seed, has_reps, has_rep, quiet;
+    uint64_t seed;
+    long reps, rep;
+} run_options;
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "parcours %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see: parcours %s --help)\n", cmd);
+    return CLI_BAD_INPUT;
+}
+
+static int parse_count(const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parses run/validate options. Returns -1 if help was printed, 0 ok, or an exit status. */
+static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        long v;
+        if (is_help(a)) {
+            fputs(strcmp(cmd, "run") == 0 ? run_help : validate_help, stdout);
+            return -1;
+        } else if (strcmp(a, "--set") == 0) {
+            if (next == NULL)
+                return usage_error(cmd, "%s needs PATH=VALUE", a);
+            if (o->n_sets == MAX_SETS)
+                return usage_error(cmd, "too many %s options", a);
+            o->sets[o->n_sets++] = argv[++i];
+        } else if (strncmp(a, "--set=", 6) == 0) {
+            if (o->n_sets == MAX_SETS)
+                return usage_error(cmd, "too many %s options", "--set");
+            o->sets[o->n_sets++] = a + 6;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0)) {
+            if (next == NULL || !*next)
+                return usage_error(cmd, "%s needs a directory", a);
+            o->out = argv[++i];
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0)) {
+            if (next == NULL || parse_count(next, 0, 9007199254740991L, &v) != 0)
+                return usage_error(cmd, "%s needs a whole number >= 0", a);
+            o->seed = (uint64_t)v;
+            o->has_seed = 1;
+            i++;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0)) {
+            if (next == NULL || parse_count(next, 1, 10000000, &v) != 0)
+                return usage_error(cmd, "%s needs a whole number from 1 to 10000000", a);
+            o->reps = v;
+            o->has_reps = 1;
+            i++;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--replication") == 0) {
+            if (next == NULL || parse_count(next, 0, 100000000, &v) != 0)
+                return usage_error(cmd, "%s needs a replication index >= 0", a);
+            o->rep = v;
+            o->has_rep = 1;
+            i++;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error(cmd, "unknown option %s", a);
+        } else if (o->scenario == NULL) {
+            o->scenario = a;
+        } else {
+            return usage_error(cmd, "unexpected argument %s (one scenario at a time)", a);
+        }
+    }
+    return 0;
+}
+
+static int load(const run_options *o, scenario_result *res)
+{
+    const char *name = o->scenario ? o->scenario : "<embedded paris-baseline>";
+    diag *d = diag_new(name);
+    if (d == NULL) {
+        fprintf(stderr, "parcours: out of memory\n");
+        return CLI_FAILURE;
+    }
+    int rc = o->scenario ? scenario_load_file(o->scenario, o->sets, o->n_sets, d, res)
+                         : scenario_load_text(scenario_embedded_baseline, o->sets, o->n_sets, d, res);
+    if (rc != 0) {
+        diag_print(d, stderr);
+        fprintf(stderr, "%s: %d problem%s; nothing was run or written.\n", name, diag_count(d),
+                diag_count(d) == 1 ? "" : "s");
+    }
+    diag_free(d);
+    return rc == 0 ? CLI_OK : CLI_BAD_INPUT;
+}
+
+typedef struct progress_state {
+    int enabled;
+    struct timespec start;
+} progress_state;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+static void show_progress(void *ctx, long done, long total)
+{
+    progress_state *p = ctx;
+    if (!p->enabled)
+        return;
+    double el = seconds_since(&p->start);
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r%ld/%ld replications, %.1f/s, ETA %.0fs   ", done, total, rate, eta);
+    if (done == total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* The command line as provenance: output-only options are left out so that
+ * the same run writes the same bytes wherever it writes them. */
+static char *provenance_command(int argc, char **argv)
+{
+    size_t len = 16;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *cmd = malloc(len);
+    if (cmd == NULL)
+        return NULL;
+    strcpy(cmd, "parcours run");
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) {
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+            continue;
+        strcat(cmd, " ");
+        strcat(cmd, argv[i]);
+    }
+    return cmd;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    run_options o;
+    int rc = parse_options("run", argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    scenario_result res;
+    rc = load(&o, &res);
+    if (rc != CLI_OK)
+        return rc;
+    const model_spec *spec = res.spec;
+    uint64_t seed = o.has_seed ? o.seed : spec->seed;
+    long first = o.has_rep ? o.rep : 0;
+    long reps = o.has_rep ? 1 : o.has_reps ? o.reps : spec->replications;
+    char outdir[1024];
+    if (o.out)
+        snprintf(outdir, sizeof outdir, "%s", o.out);
+    else
+        snprintf(outdir, sizeof outdir, "out/%s", spec->name);
+    progress_state ps = {!o.quiet && isatty(STDERR_FILENO), {0, 0}};
+    clock_gettime(CLOCK_MONOTONIC, &ps.start);
+    char err[512] = "";
+    experiment *x = experiment_run(spec, seed, first, reps, show_progress, &ps, err, sizeof err);
+    if (x == NULL) {
+        fprintf(stderr, "parcours run: %s\n", err);
+        scenario_result_fini(&res);
+        return CLI_FAILURE;
+    }
+    char *command = provenance_command(argc, argv);
+    output_provenance prov = {PARCOURS_VERSION, command ? command : "parcours run", res.hash, seed, first};
+    rc = CLI_OK;
+    if (output_write(outdir, spec, x, &prov, err, sizeof err) != 0) {
+        fprintf(stderr, "parcours run: %s\n", err);
+        rc = CLI_FAILURE;
+    } else if (!o.quiet) {
+        printf("%s: %ld replication%s, seed %llu, %.0f events\n", spec->name, reps, reps == 1 ? "" : "s",
+               (unsigned long long)seed, experiment_events(x));
+        output_print_table(stdout, spec, x);
+        printf("\nwritten: %s/{summary.json,occupancy.csv,waiting.csv,capacity.csv,census.csv,blocked.csv}\n", outdir);
+    }
+    free(command);
+    experiment_free(x);
+    scenario_result_fini(&res);
+    return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    run_options o;
+    int rc = parse_options("validate", argc, argv, &o);
+    if (rc != 0)
+        return rc < 0 ? CLI_OK : rc;
+    if (o.scenario == NULL)
+        return usage_error("validate", "%s", "needs a scenario file");
+    scenario_result res;
+    rc = load(&o, &res);
+    if (rc == CLI_OK) {
+        printf("%s: valid (%d stages, %d sources, %d patrols, %d windows)\n", o.scenario,
+               res.spec->n_stages, res.spec->n_sources, res.spec->n_patrols, res.spec->n_windows - 1);
+        scenario_result_fini(&res);
+    }
+    return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stderr);
+        return CLI_BAD_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (is_help(cmd)) {
+        fputs(main_help, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("parcours %s\n", PARCOURS_VERSION);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        const char *what = argc > 2 ? argv[2] : "";
+        fputs(strcmp(what, "run") == 0 ? run_help : strcmp(what, "validate") == 0 ? validate_help : main_help, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, help; see parcours --help)\n", cmd);
+    return CLI_BAD_INPUT;
+}

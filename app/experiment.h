@@ -1,0 +1,36 @@
+/* experiment.h -- replications of a scenario and their summary.
+ *
+ * Replication r of seed s always uses the same random streams, whatever
+ * else runs, and results are combined in replication order, so the summary
+ * is a pure function of (scenario, seed, replications). */
+#ifndef APP_EXPERIMENT_H
+#define APP_EXPERIMENT_H
+
+#include "models/spec.h"
+#include "sim/stats.h"
+
+#include <stdint.h>
+
+typedef struct experiment experiment;
+
+typedef void (*experiment_progress)(void *ctx, long done, long total);
+
+/* Runs replications first .. first+count-1. Returns NULL on failure with a
+ * message in err (size errlen). */
+experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count,
+                           experiment_progress progress, void *ctx, char *err, size_t errlen);
+void experiment_free(experiment *x);
+
+long experiment_replications(const experiment *x);
+double experiment_events(const experiment *x);
+/* Summary of a metric (sim_metric) in a window for a stage. */
+const sim_summary *experiment_metric(const experiment *x, int window, int stage, int metric);
+/* Mean and 95% half-width of blocked place-days of stage waiting for awaited. */
+void experiment_blocked(const experiment *x, int window, int stage, int awaited, double *mean, double *half);
+/* Daily occupancy / waiting list: mean and 95% interval across replications. */
+void experiment_daily(const experiment *x, int waitlist, int day, int stage, double *mean, double *lo,
+                      double *hi);
+/* Census field (SIM_CENSUS_*) averaged across replications (NaN if never defined). */
+double experiment_census(const experiment *x, int census, int stage, int field);
+
+#endif

@@ -1,0 +1,176 @@
+/* jread.c -- path bookkeeping and checked getters over cJSON. */
+#include "app/jread.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t jpush_key(jctx *c, const char *key)
+{
+    size_t len = strlen(c->path);
+    snprintf(c->path + len, sizeof c->path - len, "%s%s", len ? "." : "", key);
+    return len;
+}
+
+size_t jpush_index(jctx *c, int i)
+{
+    size_t len = strlen(c->path);
+    snprintf(c->path + len, sizeof c->path - len, "[%d]", i);
+    return len;
+}
+
+void jpop(jctx *c, size_t len)
+{
+    c->path[len] = '\0';
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return 99;
+    size_t row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t corner = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = corner + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            corner = up;
+        }
+    }
+    return row[lb];
+}
+
+void jcheck_keys(jctx *c, const cJSON *obj, const char *const *allowed)
+{
+    if (!cJSON_IsObject(obj))
+        return;
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        const char *key = it->string ? it->string : "";
+        int known = 0;
+        const char *near = NULL;
+        size_t best = 3;
+        for (int i = 0; allowed[i]; i++) {
+            if (strcmp(key, allowed[i]) == 0)
+                known = 1;
+            size_t dist = edit_distance(key, allowed[i]);
+            if (dist < best) {
+                best = dist;
+                near = allowed[i];
+            }
+        }
+        if (known)
+            continue;
+        size_t len = jpush_key(c, key);
+        if (near)
+            diag_add(c->d, c->path, "unknown key (did you mean \"%s\"?)", near);
+        else
+            diag_add(c->d, c->path, "unknown key");
+        jpop(c, len);
+    }
+    /* Duplicate keys: cJSON keeps them all; the scenario would be ambiguous. */
+    for (const cJSON *it = obj->child; it; it = it->next)
+        for (const cJSON *jt = it->next; jt; jt = jt->next)
+            if (it->string && jt->string && strcmp(it->string, jt->string) == 0) {
+                size_t len = jpush_key(c, it->string);
+                diag_add(c->d, c->path, "duplicate key");
+                jpop(c, len);
+            }
+}
+
+const char *jtype(const cJSON *v)
+{
+    if (v == NULL) return "nothing";
+    if (cJSON_IsNull(v)) return "null";
+    if (cJSON_IsBool(v)) return "a boolean";
+    if (cJSON_IsNumber(v)) return "a number";
+    if (cJSON_IsString(v)) return "a string";
+    if (cJSON_IsArray(v)) return "an array";
+    if (cJSON_IsObject(v)) return "an object";
+    return "an invalid value";
+}
+
+void jshow(const cJSON *v, char *buf, size_t size)
+{
+    if (cJSON_IsNumber(v))
+        snprintf(buf, size, "%.17g", v->valuedouble);
+    else if (cJSON_IsString(v))
+        snprintf(buf, size, "\"%.60s\"", v->valuestring);
+    else
+        snprintf(buf, size, "%s", jtype(v));
+}
+
+const cJSON *jget(jctx *c, const cJSON *obj, const char *key, int required)
+{
+    const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+    if (v == NULL && required) {
+        size_t len = jpush_key(c, key);
+        diag_add(c->d, c->path, "missing (required)");
+        jpop(c, len);
+    }
+    return v;
+}
+
+double jnumber(jctx *c, const cJSON *obj, const char *key, int required, double lo, double hi,
+               double fallback)
+{
+    const cJSON *v = jget(c, obj, key, required);
+    if (v == NULL)
+        return fallback;
+    size_t len = jpush_key(c, key);
+    double x = fallback;
+    if (!cJSON_IsNumber(v)) {
+        char shown[96];
+        jshow(v, shown, sizeof shown);
+        diag_add(c->d, c->path, "expected a number, got %s", shown);
+    } else if (!isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
+        diag_add(c->d, c->path, "out of range (expected a number in [%g, %g], got %.17g)", lo, hi,
+                 v->valuedouble);
+    } else {
+        x = v->valuedouble;
+    }
+    jpop(c, len);
+    return x;
+}
+
+long jinteger(jctx *c, const cJSON *obj, const char *key, int required, long lo, long hi,
+              long fallback)
+{
+    const cJSON *v = jget(c, obj, key, required);
+    if (v == NULL)
+        return fallback;
+    double x = jnumber(c, obj, key, required, (double)lo, (double)hi, NAN);
+    if (isnan(x))
+        return fallback;
+    if (x != floor(x)) {
+        size_t len = jpush_key(c, key);
+        diag_add(c->d, c->path, "expected a whole number, got %.17g", x);
+        jpop(c, len);
+        return fallback;
+    }
+    return (long)x;
+}
+
+const char *jstring(jctx *c, const cJSON *obj, const char *key, int required)
+{
+    const cJSON *v = jget(c, obj, key, required);
+    if (v == NULL)
+        return NULL;
+    if (!cJSON_IsString(v)) {
+        char shown[96];
+        jshow(v, shown, sizeof shown);
+        size_t len = jpush_key(c, key);
+        diag_add(c->d, c->path, "expected a string, got %s", shown);
+        jpop(c, len);
+        return NULL;
+    }
+    return v->valuestring;
+}

@@ -1,0 +1,281 @@
+/* output.c -- summary.json (cJSON) and tidy CSV files, one row per
+ * observation, ready for gnuplot, R or pandas. Numbers are printed with
+ * %.10g: enough digits for any plot, and identical bytes for identical runs. */
+#include "app/output.h"
+
+#include "app/atomic.h"
+#include "sim/date.h"
+#include "sim/record.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*writer)(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov);
+
+static void put_num(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs("", f);
+    else
+        fprintf(f, "%.10g", v);
+}
+
+static cJSON *summary_object(const sim_summary *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "mean", s->mean);
+    cJSON_AddNumberToObject(o, "ci95_low", s->ci95_low);
+    cJSON_AddNumberToObject(o, "ci95_high", s->ci95_high);
+    cJSON_AddNumberToObject(o, "sd", s->sd);
+    cJSON_AddNumberToObject(o, "p5", s->p5);
+    cJSON_AddNumberToObject(o, "p50", s->p50);
+    cJSON_AddNumberToObject(o, "p95", s->p95);
+    cJSON_AddNumberToObject(o, "n", (double)s->n);
+    return o;
+}
+
+static void add_date(cJSON *o, const char *key, const model_spec *spec, double t)
+{
+    char buf[11];
+    sim_date_format(spec->start_day + (long)floor(t), buf);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+static int write_summary(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *p = cJSON_AddObjectToObject(root, "provenance");
+    char hash[32];
+    snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)prov->scenario_hash);
+    cJSON_AddStringToObject(p, "parcours_version", prov->version);
+    cJSON_AddStringToObject(p, "command", prov->command);
+    cJSON_AddStringToObject(p, "scenario", spec->name);
+    cJSON_AddStringToObject(p, "scenario_hash", hash);
+    cJSON_AddNumberToObject(p, "seed", (double)prov->seed);
+    cJSON_AddNumberToObject(p, "replications", (double)experiment_replications(x));
+    cJSON_AddNumberToObject(p, "first_replication", (double)prov->first_replication);
+    cJSON_AddNumberToObject(p, "events", experiment_events(x));
+    add_date(p, "start", spec, 0);
+    add_date(p, "end", spec, spec->horizon - 1);
+    cJSON *windows = cJSON_AddObjectToObject(root, "windows");
+    for (int w = 0; w < spec->n_windows; w++) {
+        cJSON *wo = cJSON_AddObjectToObject(windows, spec->window_ids[w]);
+        add_date(wo, "from", spec, spec->windows[w].from);
+        add_date(wo, "to", spec, spec->windows[w].to - 1);
+        cJSON *stages = cJSON_AddObjectToObject(wo, "stages");
+        cJSON *blocked = cJSON_CreateObject();
+        for (int s = 0; s < spec->n_stages; s++) {
+            cJSON *so = cJSON_AddObjectToObject(stages, spec->stages[s].id);
+            for (int m = 0; m < SIM_METRIC_COUNT; m++)
+                cJSON_AddItemToObject(so, sim_metric_name((sim_metric)m), summary_object(experiment_metric(x, w, s, m)));
+            cJSON *bo = NULL;
+            for (int a = 0; a < spec->n_stages; a++) {
+                double mean, half;
+                experiment_blocked(x, w, s, a, &mean, &half);
+                if (mean == 0 && half == 0)
+                    continue;
+                if (bo == NULL)
+                    bo = cJSON_AddObjectToObject(blocked, spec->stages[s].id);
+                cJSON *c = cJSON_AddObjectToObject(bo, spec->stages[a].id);
+                cJSON_AddNumberToObject(c, "mean", mean);
+                cJSON_AddNumberToObject(c, "ci95_low", mean - half);
+                cJSON_AddNumberToObject(c, "ci95_high", mean + half);
+            }
+        }
+        cJSON_AddItemToObject(wo, "blocked_place_days", blocked);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (text == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    fputs(text, f);
+    fputc('\n', f);
+    cJSON_free(text);
+    return 0;
+}
+
+static int write_daily(FILE *f, const model_spec *spec, const experiment *x, int waitlist)
+{
+    char date[11];
+    fputs("date,stage,mean,ci95_low,ci95_high\n", f);
+    int days = spec->daily ? (int)spec->horizon : 0;
+    for (int d = 0; d < days; d++) {
+        sim_date_format(spec->start_day + d, date);
+        for (int s = 0; s < spec->n_stages; s++) {
+            if (spec->stages[s].kind == MODEL_EXIT)
+                continue;
+            double mean, lo, hi;
+            experiment_daily(x, waitlist, d, s, &mean, &lo, &hi);
+            fprintf(f, "%s,%s,", date, spec->stages[s].id);
+            put_num(f, mean);
+            fputc(',', f);
+            put_num(f, lo);
+            fputc(',', f);
+            put_num(f, hi);
+            fputc('\n', f);
+        }
+    }
+    return 0;
+}
+
+static int write_occupancy(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)prov;
+    return write_daily(f, spec, x, 0);
+}
+
+static int write_waiting(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)prov;
+    return write_daily(f, spec, x, 1);
+}
+
+static int write_capacity(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)x;
+    (void)prov;
+    char date[11];
+    fputs("date,stage,capacity\n", f);
+    int days = spec->daily ? (int)spec->horizon : 0;
+    for (int d = 0; d < days; d++) {
+        sim_date_format(spec->start_day + d, date);
+        for (int s = 0; s < spec->n_stages; s++)
+            if (spec->stages[s].capacity)
+                fprintf(f, "%s,%s,%.10g\n", date, spec->stages[s].id,
+                        sim_schedule_value(spec->stages[s].capacity, d + 0.5));
+    }
+    return 0;
+}
+
+static int write_census(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)prov;
+    char date[11];
+    fputs("date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,share_gt_365,share_gt_730\n", f);
+    for (int c = 0; c < spec->n_census; c++) {
+        sim_date_format(spec->start_day + (long)spec->census[c] - 1, date);
+        for (int s = 0; s < spec->n_stages; s++) {
+            if (spec->stages[s].kind == MODEL_EXIT)
+                continue;
+            fprintf(f, "%s,%s", date, spec->stages[s].id);
+            for (int k = 0; k < SIM_CENSUS_FIELDS; k++) {
+                fputc(',', f);
+                put_num(f, experiment_census(x, c, s, k));
+            }
+            fputc('\n', f);
+        }
+    }
+    return 0;
+}
+
+static int write_blocked(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)prov;
+    fputs("window,stage,awaited,place_days,ci95_low,ci95_high\n", f);
+    for (int w = 0; w < spec->n_windows; w++)
+        for (int s = 0; s < spec->n_stages; s++)
+            for (int a = 0; a < spec->n_stages; a++) {
+                double mean, half;
+                experiment_blocked(x, w, s, a, &mean, &half);
+                if (mean == 0 && half == 0)
+                    continue;
+                fprintf(f, "%s,%s,%s,%.10g,%.10g,%.10g\n", spec->window_ids[w], spec->stages[s].id,
+                        spec->stages[a].id, mean, mean - half, mean + half);
+            }
+    return 0;
+}
+
+static int write_one(const char *dir, const char *name, writer fn, const model_spec *spec,
+                     const experiment *x, const output_provenance *prov, char *err, size_t errlen)
+{
+    size_t len = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(len);
+    if (path == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(path, len, "%s/%s", dir, name);
+    atomic_file *af = atomic_open(path);
+    if (af == NULL) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    if (fn(atomic_stream(af), spec, x, prov) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        atomic_abort(af);
+        free(path);
+        return -1;
+    }
+    if (atomic_commit(af) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+int output_write(const char *dir, const model_spec *spec, const experiment *x,
+                 const output_provenance *prov, char *err, size_t errlen)
+{
+    static const struct { const char *name; writer fn; int daily; } files[] = {
+        {"occupancy.csv", write_occupancy, 1}, {"waiting.csv", write_waiting, 1},
+        {"capacity.csv", write_capacity, 1}, {"census.csv", write_census, 0},
+        {"blocked.csv", write_blocked, 0}, {"summary.json", write_summary, 0},
+    };
+    if (atomic_mkdirs(dir) != 0) {
+        snprintf(err, errlen, "cannot create the output directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i].daily && !spec->daily)
+            continue;
+        if (write_one(dir, files[i].name, files[i].fn, spec, x, prov, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void cell(FILE *out, const sim_summary *s, double scale, int width)
+{
+    char buf[64];
+    if (isnan(s->mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (s->ci95_high - s->ci95_low > 0)
+        snprintf(buf, sizeof buf, "%.*f ±%.*f", scale < 1 ? 2 : 0, s->mean * scale, scale < 1 ? 2 : 0,
+                 (s->ci95_high - s->ci95_low) / 2 * scale);
+    else
+        snprintf(buf, sizeof buf, "%.*f", scale < 1 ? 2 : 0, s->mean * scale);
+    fprintf(out, " %*s", width, buf);
+}
+
+void output_print_table(FILE *out, const model_spec *spec, const experiment *x)
+{
+    for (int w = 0; w < spec->n_windows; w++) {
+        char from[11], to[11];
+        sim_date_format(spec->start_day + (long)spec->windows[w].from, from);
+        sim_date_format(spec->start_day + (long)spec->windows[w].to - 1, to);
+        fprintf(out, "\nwindow %s (%s to %s), %ld replications, mean ±95%% CI half-width\n",
+                spec->window_ids[w], from, to, experiment_replications(x));
+        fprintf(out, "%-16s %14s %12s %12s %12s %14s %14s\n", "stage", "occupancy", "admissions", "exits",
+                "positive", "stay (years)", "to downstr (y)");
+        for (int s = 0; s < spec->n_stages; s++) {
+            if (spec->stages[s].kind == MODEL_EXIT)
+                continue;
+            fprintf(out, "%-16.16s", spec->stages[s].id);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_OCCUPANCY_MEAN), 1, 14);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_ADMISSIONS), 1, 12);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_EXITS), 1, 12);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_POSITIVE_SHARE), 0.999999, 12);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_STAY_LITTLE_DAYS), 1 / 365.25, 14);
+            cell(out, experiment_metric(x, w, s, SIM_METRIC_TIME_TO_DOWNSTREAM_DAYS), 1 / 365.25, 14);
+            fputc('\n', out);
+        }
+    }
+}

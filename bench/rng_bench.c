@@ -1,0 +1,79 @@
+/* rng_bench.c -- cost of one draw from sim_mrg_type versus GSL's MT19937.
+ *
+ * Times gsl_rng_uniform and gsl_ran_exponential, which is how the simulator
+ * draws, so the figures include GSL's call through the type's function
+ * pointer. Usage: rng_bench [draws]  (default 1e8 per cell). Not a test:
+ * timings depend on the machine and its load. */
+#define _POSIX_C_SOURCE 199309L
+
+#include "sim/rng_mrg32k3a.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The sums are printed so the compiler cannot drop the loops. */
+static double time_uniform(gsl_rng *r, long n, double *sum)
+{
+    double s = 0.0;
+    double t0 = now_seconds();
+    for (long i = 0; i < n; i++)
+        s += gsl_rng_uniform(r);
+    double t1 = now_seconds();
+    *sum = s;
+    return 1e9 * (t1 - t0) / (double)n;
+}
+
+static double time_exponential(gsl_rng *r, long n, double *sum)
+{
+    double s = 0.0;
+    double t0 = now_seconds();
+    for (long i = 0; i < n; i++)
+        s += gsl_ran_exponential(r, 1.0);
+    double t1 = now_seconds();
+    *sum = s;
+    return 1e9 * (t1 - t0) / (double)n;
+}
+
+static int bench_one(const gsl_rng_type *type, long n)
+{
+    gsl_rng *r = gsl_rng_alloc(type);
+    if (r == NULL) {
+        fprintf(stderr, "cannot allocate %s\n", type->name);
+        return -1;
+    }
+    gsl_rng_set(r, 12345);
+    double su, se;
+    double ns_u = time_uniform(r, n, &su);
+    double ns_e = time_exponential(r, n, &se);
+    printf("%-18s %14.2f %18.2f   (means %.5f %.5f)\n", gsl_rng_name(r), ns_u, ns_e,
+           su / (double)n, se / (double)n);
+    gsl_rng_free(r);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long n = 100000000L;
+    if (argc > 1) {
+        n = strtol(argv[1], NULL, 10);
+        if (n <= 0) {
+            fprintf(stderr, "usage: %s [draws > 0]\n", argv[0]);
+            return 2;
+        }
+    }
+    printf("%ld draws per cell\n", n);
+    printf("%-18s %14s %18s\n", "generator", "ns/uniform", "ns/exponential");
+    if (bench_one(sim_mrg_type, n) != 0 || bench_one(gsl_rng_mt19937, n) != 0)
+        return 1;
+    return 0;
+}

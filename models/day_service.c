@@ -1,0 +1,83 @@
+/* day_service.c -- rest areas and other day services.
+ *
+ * A day service has seats and weekly opening hours. While open, visit
+ * requests arrive as a Poisson process; a request with a free seat brings in
+ * a person drawn from the pool who is not already inside, for a drawn visit
+ * length. At closing time everyone goes back outside. A visit may lead to a
+ * referral onwards (orientation). Visitors stay members of their pool: the
+ * pathway position does not change, only where they are in the day. */
+#include "models/pathway_internal.h"
+#include "sim/nhpp.h"
+
+#include <math.h>
+
+static void schedule_visit(pathway *pw, int s)
+{
+    const model_stage *st = &pw->spec->stages[s];
+    double next = sim_nhpp_next(pw->stage_rng[s], sim_engine_now(pw->eng), st->visits_per_hour,
+                                st->hours, 24.0, sim_engine_horizon(pw->eng));
+    if (next <= sim_engine_horizon(pw->eng))
+        sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_visit, s, 0, 0);
+}
+
+static void schedule_boundary(pathway *pw, int s)
+{
+    const model_stage *st = &pw->spec->stages[s];
+    if (st->hours == NULL)
+        return;
+    double next = sim_week_next_change(st->hours, sim_engine_now(pw->eng));
+    if (next <= sim_engine_horizon(pw->eng))
+        sim_engine_schedule(pw->eng, next, SIM_PRIORITY_CAPACITY, pw->ev_boundary, s, 0, 0);
+}
+
+void day_service_start(pathway *pw, int s)
+{
+    schedule_visit(pw, s);
+    schedule_boundary(pw, s);
+}
+
+void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    pathway *pw = ctx;
+    int s = ev->subject;
+    const model_stage *st = &pw->spec->stages[s];
+    gsl_rng *r = pw->stage_rng[s];
+    long n = sim_engine_occupancy(eng, st->pool);
+    double u = gsl_rng_uniform(r);
+    double length = sim_dist_sample(st->visit, r);
+    if (n > 0 && sim_engine_occupancy(eng, s) < sim_engine_capacity(eng, s)) {
+        /* A few tries to find someone outside: visitors are a small share. */
+        for (int attempt = 0; attempt < 8; attempt++) {
+            sim_id e = sim_engine_member(eng, st->pool, (long)gsl_rng_uniform_int(r, (unsigned long)n));
+            if (sim_engine_entity(eng, e)->visiting >= 0)
+                continue;
+            if (sim_engine_visit(eng, e, s)) {
+                sim_record_add(sim_engine_record(eng), s, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
+                sim_engine_schedule(eng, sim_engine_now(eng) + length, SIM_PRIORITY_DEFAULT,
+                                    pw->ev_visit_end, e, sim_engine_entity(eng, e)->visit_token, s);
+                if (u < st->refer_p)
+                    street_refer(pw, e);
+            }
+            break;
+        }
+    }
+    schedule_visit(pw, s);
+}
+
+void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    (void)ctx;
+    sim_entity *x = sim_engine_entity(eng, ev->subject);
+    if (x->visiting == ev->arg && x->visit_token == ev->token)
+        sim_engine_end_visit(eng, ev->subject);
+}
+
+void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    pathway *pw = ctx;
+    int s = ev->subject;
+    if (!sim_week_is_open(pw->spec->stages[s].hours, sim_engine_now(eng)))
+        while (sim_engine_occupancy(eng, s) > 0)
+            sim_engine_end_visit(eng, sim_engine_member(eng, s, sim_engine_occupancy(eng, s) - 1));
+    schedule_boundary(pw, s);
+}

@@ -1,0 +1,57 @@
+/* pathway_internal.h -- what the behaviour files of models/ share. */
+#ifndef MODEL_PATHWAY_INTERNAL_H
+#define MODEL_PATHWAY_INTERNAL_H
+
+#include "models/pathway.h"
+
+#include <gsl/gsl_rng.h>
+
+enum { PATHWAY_READY = 1 };   /* sim_entity.flags: stay is over */
+
+struct pathway {
+    const model_spec *spec;
+    sim_engine *eng;
+    gsl_rng *patience_rng;
+    gsl_rng *initial_rng;
+    gsl_rng **stage_rng;     /* stays, exits, routing, visits: per stage */
+    gsl_rng **source_rng;    /* arrival times and attributes: per source */
+    gsl_rng **patrol_rng;
+    double *source_count;
+    int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
+        ev_boundary, ev_transition;
+};
+
+/* attributes.c */
+void attributes_draw(pathway *pw, sim_id e, gsl_rng *r, const model_source *src);
+void attributes_on_transition(void *ctx, sim_engine *eng, const sim_event *ev);
+
+/* source.c */
+void source_start(pathway *pw, int source);
+void source_on_arrival(void *ctx, sim_engine *eng, const sim_event *ev);
+
+/* exits.c: competing exit hazards */
+void exits_schedule(pathway *pw, int stage, sim_id e, double elapsed);
+void exits_on_exit(void *ctx, sim_engine *eng, const sim_event *ev);
+
+/* accommodation.c: service stages */
+void accommodation_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double elapsed);
+void accommodation_on_ready(void *ctx, sim_engine *eng, const sim_event *ev);
+/* Offers e the routes of its stage it is eligible for. */
+void accommodation_route(pathway *pw, int stage, sim_id e);
+
+/* street.c: pools */
+void street_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double elapsed);
+/* A contact convinced e to accept a referral onwards. */
+void street_refer(pathway *pw, sim_id e);
+
+/* patrol.c */
+void patrol_start(pathway *pw, int patrol);
+void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev);
+
+/* day_service.c */
+void day_service_start(pathway *pw, int stage);
+void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev);
+void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev);
+void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev);
+
+#endif

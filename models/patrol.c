@@ -1,0 +1,42 @@
+/* patrol.c -- street outreach patrols.
+ *
+ * Contacts happen as a Poisson process whose rate is the scenario's
+ * contacts per hour during the patrol's weekly hours (none outside them:
+ * no night patrols). Each contact meets a person drawn uniformly from those
+ * present in the pool and not inside a day service; one not already
+ * referred accepts a referral with the patrol's probability. */
+#include "models/pathway_internal.h"
+#include "sim/nhpp.h"
+
+static void schedule_next(pathway *pw, int p)
+{
+    const model_patrol *pt = &pw->spec->patrols[p];
+    double next = sim_nhpp_next(pw->patrol_rng[p], sim_engine_now(pw->eng), pt->contacts_per_hour,
+                                pt->hours, 24.0, sim_engine_horizon(pw->eng));
+    if (next <= sim_engine_horizon(pw->eng))
+        sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_contact, -1, 0, p);
+}
+
+void patrol_start(pathway *pw, int p)
+{
+    schedule_next(pw, p);
+}
+
+void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    pathway *pw = ctx;
+    const model_patrol *pt = &pw->spec->patrols[ev->arg];
+    gsl_rng *r = pw->patrol_rng[ev->arg];
+    long n = sim_engine_occupancy(eng, pt->stage);
+    double u = gsl_rng_uniform(r);
+    if (n > 0) {
+        sim_id e = sim_engine_member(eng, pt->stage, (long)gsl_rng_uniform_int(r, (unsigned long)n));
+        sim_entity *x = sim_engine_entity(eng, e);
+        if (x->visiting < 0) {
+            sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
+            if (x->n_awaited == 0 && u < pt->accept)
+                street_refer(pw, e);
+        }
+    }
+    schedule_next(pw, ev->arg);
+}

@@ -1,0 +1,773 @@
+/* engine.c -- event loop, entity pool, stages with waiting lists and blocking.
+ *
+ * Invariants kept between events:
+ * - stage->occupancy == number of entities whose `stage` (or `visiting`, for
+ *   overlays) is that stage, and members[0..occupancy) lists them, each
+ *   entity's member_index pointing at its own slot;
+ * - stage->n_waiting == number of entities whose awaited[] contains the
+ *   stage; the waiting rings may also hold stale entries (an entity that
+ *   stopped waiting has a different wait_token), dropped when reached;
+ * - after settle(), no stage has both a free place and someone waiting.
+ *
+ * Entities live in one growable array addressed by index, so a sim_entity
+ * pointer is only valid until the next spawn. */
+#include "sim/engine.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct wait_entry {
+    sim_id e;
+    uint32_t wait_token;
+} wait_entry;
+
+typedef struct wait_ring {
+    wait_entry *buf;
+    size_t head, count, cap;
+} wait_ring;
+
+typedef struct stage {
+    char *id;
+    sim_schedule *capacity;     /* NULL: unlimited */
+    double cap_now;
+    long occupancy;
+    sim_id *members;
+    long members_cap;
+    wait_ring *levels;
+    int n_levels;
+    long n_waiting;
+    long queue_cap;
+    sim_dist *patience;
+    int priority_attr;
+    uint8_t level_of_value[256];
+    int absorbing, overlay;
+    int in_worklist;
+    sim_behaviour behaviour;
+} stage;
+
+typedef struct handler {
+    sim_handler fn;
+    void *ctx;
+} handler;
+
+enum { EV_CAPACITY, EV_CENSUS, EV_PATIENCE, EV_INTERNAL_COUNT };
+
+struct sim_engine {
+    sim_engine_config cfg;
+    sim_window *windows;
+    double *census;
+    sim_evset *events;
+    sim_record *rec;
+    double now;
+    double n_events;
+    sim_status status;
+    char detail[256];
+
+    sim_entity *entities;
+    long n_entities, entities_cap;
+    sim_id free_head;
+    uint32_t lives;
+    sim_counts counts;
+
+    stage *stages;
+    int n_stages, stages_cap;
+    handler *handlers;
+    int n_handlers, handlers_cap;
+
+    int *worklist;
+    int n_work;
+    double *scratch;
+    long scratch_cap;
+    gsl_rng *patience_rng;
+};
+
+static void on_capacity(void *ctx, sim_engine *eng, const sim_event *ev);
+static void on_census(void *ctx, sim_engine *eng, const sim_event *ev);
+static void on_patience(void *ctx, sim_engine *eng, const sim_event *ev);
+
+sim_engine *sim_engine_new(const sim_engine_config *cfg)
+{
+    sim_engine *eng = calloc(1, sizeof *eng);
+    if (eng == NULL)
+        return NULL;
+    eng->cfg = *cfg;
+    eng->windows = malloc(((size_t)cfg->n_windows + 1) * sizeof *eng->windows);
+    eng->census = malloc(((size_t)cfg->n_census + 1) * sizeof *eng->census);
+    eng->events = sim_evset_new(1024);
+    eng->free_head = -1;
+    if (!eng->windows || !eng->census || !eng->events)
+        goto err;
+    memcpy(eng->windows, cfg->windows, (size_t)cfg->n_windows * sizeof *eng->windows);
+    if (cfg->n_census > 0)
+        memcpy(eng->census, cfg->census, (size_t)cfg->n_census * sizeof *eng->census);
+    eng->cfg.windows = eng->windows;
+    eng->cfg.census = eng->census;
+    if (sim_engine_add_handler(eng, on_capacity, NULL) != EV_CAPACITY ||
+        sim_engine_add_handler(eng, on_census, NULL) != EV_CENSUS ||
+        sim_engine_add_handler(eng, on_patience, NULL) != EV_PATIENCE)
+        goto err;
+    return eng;
+err:
+    sim_engine_free(eng);
+    return NULL;
+}
+
+static void stage_fini(stage *st)
+{
+    free(st->id);
+    sim_schedule_free(st->capacity);
+    free(st->members);
+    for (int l = 0; l < st->n_levels; l++)
+        free(st->levels[l].buf);
+    free(st->levels);
+    sim_dist_free(st->patience);
+}
+
+void sim_engine_free(sim_engine *eng)
+{
+    if (eng == NULL)
+        return;
+    for (int s = 0; s < eng->n_stages; s++)
+        stage_fini(&eng->stages[s]);
+    free(eng->stages);
+    free(eng->handlers);
+    free(eng->entities);
+    free(eng->worklist);
+    free(eng->scratch);
+    free(eng->windows);
+    free(eng->census);
+    sim_evset_free(eng->events);
+    sim_record_free(eng->rec);
+    free(eng);
+}
+
+int sim_engine_add_handler(sim_engine *eng, sim_handler fn, void *ctx)
+{
+    if (eng->n_handlers == eng->handlers_cap) {
+        int cap = eng->handlers_cap ? 2 * eng->handlers_cap : 16;
+        handler *h = realloc(eng->handlers, (size_t)cap * sizeof *h);
+        if (h == NULL)
+            return -1;
+        eng->handlers = h;
+        eng->handlers_cap = cap;
+    }
+    eng->handlers[eng->n_handlers].fn = fn;
+    eng->handlers[eng->n_handlers].ctx = ctx;
+    return eng->n_handlers++;
+}
+
+int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg)
+{
+    if (eng->n_stages == eng->stages_cap) {
+        int cap = eng->stages_cap ? 2 * eng->stages_cap : 16;
+        stage *s = realloc(eng->stages, (size_t)cap * sizeof *s);
+        int *w = realloc(eng->worklist, (size_t)cap * sizeof *w);
+        if (s != NULL)
+            eng->stages = s;
+        if (w != NULL)
+            eng->worklist = w;
+        if (s == NULL || w == NULL)
+            return -1;
+        eng->stages_cap = cap;
+    }
+    stage *st = &eng->stages[eng->n_stages];
+    memset(st, 0, sizeof *st);
+    st->n_levels = cfg->priority_attr >= 0 ? cfg->n_levels : 1;
+    st->id = malloc(strlen(cfg->id) + 1);
+    st->levels = calloc((size_t)st->n_levels, sizeof *st->levels);
+    st->capacity = cfg->capacity ? sim_schedule_copy(cfg->capacity) : NULL;
+    st->patience = cfg->patience ? sim_dist_copy(cfg->patience) : NULL;
+    if (!st->id || !st->levels || (cfg->capacity && !st->capacity) ||
+        (cfg->patience && !st->patience)) {
+        stage_fini(st);
+        return -1;
+    }
+    strcpy(st->id, cfg->id);
+    st->queue_cap = cfg->queue_cap;
+    st->priority_attr = cfg->priority_attr;
+    if (cfg->priority_attr >= 0)
+        memcpy(st->level_of_value, cfg->level_of_value, 256);
+    st->absorbing = cfg->absorbing;
+    st->overlay = cfg->overlay;
+    st->behaviour = cfg->behaviour;
+    st->cap_now = INFINITY;
+    return eng->n_stages++;
+}
+
+/* ---- entities ---------------------------------------------------------- */
+
+sim_id sim_engine_spawn(sim_engine *eng)
+{
+    if (eng->cfg.max_population > 0 && eng->counts.present >= (double)eng->cfg.max_population) {
+        snprintf(eng->detail, sizeof eng->detail,
+                 "more than %ld people present at once (the population cap)",
+                 eng->cfg.max_population);
+        sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
+        return -1;
+    }
+    sim_id e = eng->free_head;
+    if (e >= 0) {
+        eng->free_head = eng->entities[e].next_free;
+    } else {
+        if (eng->n_entities == eng->entities_cap) {
+            long cap = eng->entities_cap ? 2 * eng->entities_cap : 1024;
+            if (cap > INT32_MAX) {
+                sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
+                return -1;
+            }
+            sim_entity *a = realloc(eng->entities, (size_t)cap * sizeof *a);
+            if (a == NULL) {
+                sim_engine_fail(eng, SIM_ERR_NOMEM);
+                return -1;
+            }
+            eng->entities = a;
+            eng->entities_cap = cap;
+        }
+        e = (sim_id)eng->n_entities++;
+        eng->entities[e].token = 0;
+        eng->entities[e].wait_token = 0;
+        eng->entities[e].visit_token = 0;
+    }
+    sim_entity *x = &eng->entities[e];
+    uint32_t token = x->token + 1, wait_token = x->wait_token + 1;
+    uint32_t visit_token = x->visit_token + 1;
+    memset(x, 0, sizeof *x);
+    x->token = token;            /* tokens survive reuse: old events stay stale */
+    x->wait_token = wait_token;
+    x->visit_token = visit_token;
+    x->life = ++eng->lives;
+    x->t_arrival = eng->now;
+    x->stage = -1;
+    x->visiting = -1;
+    x->next_free = -1;
+    eng->counts.spawned += 1;
+    eng->counts.present += 1;
+    return e;
+}
+
+sim_entity *sim_engine_entity(sim_engine *eng, sim_id e)
+{
+    assert(e >= 0 && e < eng->n_entities);
+    return &eng->entities[e];
+}
+
+int sim_engine_is_current(sim_engine *eng, const sim_event *ev)
+{
+    return eng->entities[ev->subject].token == ev->token;
+}
+
+static void release(sim_engine *eng, sim_id e)
+{
+    sim_entity *x = &eng->entities[e];
+    x->token++;
+    x->wait_token++;
+    x->stage = -1;
+    x->next_free = eng->free_head;
+    eng->free_head = e;
+    eng->counts.present -= 1;
+}
+
+/* ---- membership --------------------------------------------------------- */
+
+static int add_member(sim_engine *eng, stage *st, sim_id e, int32_t *index)
+{
+    if (st->occupancy == st->members_cap) {
+        long cap = st->members_cap ? 2 * st->members_cap : 64;
+        sim_id *m = realloc(st->members, (size_t)cap * sizeof *m);
+        if (m == NULL) {
+            sim_engine_fail(eng, SIM_ERR_NOMEM);
+            return -1;
+        }
+        st->members = m;
+        st->members_cap = cap;
+    }
+    *index = (int32_t)st->occupancy;
+    st->members[st->occupancy++] = e;
+    return 0;
+}
+
+static void remove_member(sim_engine *eng, stage *st, long index, int overlay)
+{
+    sim_id last = st->members[--st->occupancy];
+    st->members[index] = last;
+    if (overlay)
+        eng->entities[last].visit_index = (int32_t)index;
+    else
+        eng->entities[last].member_index = (int32_t)index;
+}
+
+static void push_work(sim_engine *eng, int s)
+{
+    if (!eng->stages[s].in_worklist) {
+        eng->stages[s].in_worklist = 1;
+        eng->worklist[eng->n_work++] = s;
+    }
+}
+
+/* ---- waiting lists ------------------------------------------------------ */
+
+static int ring_push(sim_engine *eng, wait_ring *q, wait_entry en)
+{
+    if (q->count == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 16;
+        wait_entry *b = malloc(cap * sizeof *b);
+        if (b == NULL) {
+            sim_engine_fail(eng, SIM_ERR_NOMEM);
+            return -1;
+        }
+        /* Copy live entries only: stale ones are dropped while growing. */
+        size_t k = 0;
+        for (size_t i = 0; i < q->count; i++) {
+            wait_entry x = q->buf[(q->head + i) % q->cap];
+            if (eng->entities[x.e].wait_token == x.wait_token)
+                b[k++] = x;
+        }
+        free(q->buf);
+        q->buf = b;
+        q->head = 0;
+        q->count = k;
+        q->cap = cap;
+    }
+    q->buf[(q->head + q->count) % q->cap] = en;
+    q->count++;
+    return 0;
+}
+
+static int level_of(const stage *st, const sim_entity *x)
+{
+    return st->priority_attr >= 0 ? st->level_of_value[x->attr[st->priority_attr]] : 0;
+}
+
+/* Splits the blocked place of x evenly over what it awaits: sign +1 adds
+ * its share, -1 removes it. */
+static void account_blocked(sim_engine *eng, const sim_entity *x, double sign)
+{
+    if (x->stage < 0 || x->n_awaited == 0 || eng->stages[x->stage].capacity == NULL)
+        return;
+    double share = sign / x->n_awaited;
+    for (int i = 0; i < x->n_awaited; i++)
+        sim_record_blocked(eng->rec, x->stage, x->awaited[i], eng->now, share);
+}
+
+void sim_engine_stop_waiting(sim_engine *eng, sim_id e)
+{
+    sim_entity *x = &eng->entities[e];
+    if (x->n_awaited == 0)
+        return;
+    account_blocked(eng, x, -1.0);
+    for (int i = 0; i < x->n_awaited; i++) {
+        stage *t = &eng->stages[x->awaited[i]];
+        t->n_waiting--;
+        sim_record_waitlist(eng->rec, x->awaited[i], eng->now, (double)t->n_waiting);
+    }
+    x->n_awaited = 0;
+    x->positive_mask = 0;
+    x->wait_token++;
+}
+
+/* ---- moves -------------------------------------------------------------- */
+
+static void enter(sim_engine *eng, sim_id e, int to, double wait)
+{
+    stage *st = &eng->stages[to];
+    sim_record_add(eng->rec, to, SIM_RAW_ADMISSIONS, eng->now, 1.0);
+    sim_record_add(eng->rec, to, SIM_RAW_WAIT_SUM, eng->now, wait);
+    if (st->absorbing) {
+        eng->counts.absorbed += 1;
+        release(eng, e);
+        return;
+    }
+    if (st->occupancy >= st->cap_now) {
+        snprintf(eng->detail, sizeof eng->detail, "stage %s admitted above its capacity", st->id);
+        sim_engine_fail(eng, SIM_ERR_INVARIANT);
+    }
+    sim_entity *x = &eng->entities[e];
+    if (add_member(eng, st, e, &x->member_index) != 0)
+        return;
+    x->stage = to;
+    x->t_enter = eng->now;
+    sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
+    if (st->behaviour.enter)
+        st->behaviour.enter(st->behaviour.ctx, eng, to, e, 0.0);
+}
+
+static void leave(sim_engine *eng, sim_id e, int positive)
+{
+    sim_entity *x = &eng->entities[e];
+    int from = x->stage;
+    if (from < 0)
+        return;
+    stage *st = &eng->stages[from];
+    remove_member(eng, st, x->member_index, 0);
+    x->stage = -1;
+    x->token++;
+    sim_record_occupancy(eng->rec, from, eng->now, (double)st->occupancy);
+    sim_record_add(eng->rec, from, SIM_RAW_EXITS, eng->now, 1.0);
+    sim_record_add(eng->rec, from, positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE,
+                   eng->now, 1.0);
+    sim_record_add(eng->rec, from, SIM_RAW_STAY_SUM, eng->now, eng->now - x->t_enter);
+    if (st->n_waiting > 0)
+        push_work(eng, from);
+}
+
+static void transfer(sim_engine *eng, sim_id e, int to, int positive)
+{
+    sim_entity *x = &eng->entities[e];
+    double wait = x->n_awaited > 0 ? eng->now - x->t_wait : 0.0;
+    sim_engine_stop_waiting(eng, e);
+    if (x->visiting >= 0)
+        sim_engine_end_visit(eng, e);
+    leave(eng, e, positive);
+    enter(eng, e, to, wait);
+}
+
+void sim_engine_move(sim_engine *eng, sim_id e, int to, int positive)
+{
+    transfer(eng, e, to, positive);
+}
+
+void sim_engine_place(sim_engine *eng, sim_id e, int to, double elapsed)
+{
+    stage *st = &eng->stages[to];
+    sim_record_add(eng->rec, to, SIM_RAW_ADMISSIONS, 0.0 - elapsed, 1.0);  /* before any window */
+    if (st->absorbing) {
+        eng->counts.absorbed += 1;
+        release(eng, e);
+        return;
+    }
+    sim_entity *x = &eng->entities[e];
+    if (add_member(eng, st, e, &x->member_index) != 0)
+        return;
+    x->stage = to;
+    x->t_enter = eng->now - elapsed;
+    x->t_arrival = x->t_enter;
+    sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
+    if (st->behaviour.enter)
+        st->behaviour.enter(st->behaviour.ctx, eng, to, e, elapsed);
+}
+
+static int can_admit_now(const stage *st)
+{
+    return st->occupancy < st->cap_now && st->n_waiting == 0;
+}
+
+static int awaits(const sim_entity *x, int s)
+{
+    for (int i = 0; i < x->n_awaited; i++)
+        if (x->awaited[i] == s)
+            return 1;
+    return 0;
+}
+
+sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *targets, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (can_admit_now(&eng->stages[targets[i].stage])) {
+            transfer(eng, e, targets[i].stage, targets[i].positive);
+            return SIM_ADMITTED;
+        }
+    }
+    sim_entity *x = &eng->entities[e];
+    int was_waiting = x->n_awaited > 0;
+    int holds_place = x->stage >= 0 && eng->stages[x->stage].capacity != NULL;
+    account_blocked(eng, x, -1.0);
+    for (int i = 0; i < n; i++) {
+        int s = targets[i].stage;
+        stage *t = &eng->stages[s];
+        if (awaits(x, s) || x->n_awaited == SIM_MAX_AWAITED)
+            continue;
+        if (!holds_place && t->queue_cap >= 0 && t->n_waiting >= t->queue_cap)
+            continue;
+        wait_entry en = {e, x->wait_token};
+        if (ring_push(eng, &t->levels[level_of(t, x)], en) != 0)
+            return SIM_REJECTED;
+        t->n_waiting++;
+        sim_record_waitlist(eng->rec, s, eng->now, (double)t->n_waiting);
+        if (targets[i].positive)
+            x->positive_mask |= (uint8_t)(1u << x->n_awaited);
+        x->awaited[x->n_awaited++] = (int16_t)s;
+    }
+    account_blocked(eng, x, +1.0);
+    if (x->n_awaited == 0) {
+        if (n > 0)
+            sim_record_add(eng->rec, targets[0].stage, SIM_RAW_REJECTED, eng->now, 1.0);
+        return SIM_REJECTED;
+    }
+    if (!was_waiting) {
+        x->t_wait = eng->now;
+        for (int i = 0; i < x->n_awaited; i++) {
+            stage *t = &eng->stages[x->awaited[i]];
+            if (t->patience) {
+                double p = sim_dist_sample(t->patience, eng->patience_rng);
+                sim_engine_schedule(eng, eng->now + p, SIM_PRIORITY_LATE, EV_PATIENCE, e,
+                                    x->wait_token, 0);
+                break;
+            }
+        }
+    }
+    return SIM_WAITING;
+}
+
+void sim_engine_discard(sim_engine *eng, sim_id e)
+{
+    sim_engine_stop_waiting(eng, e);
+    assert(eng->entities[e].stage < 0);
+    eng->counts.discarded += 1;
+    release(eng, e);
+}
+
+int sim_engine_visit(sim_engine *eng, sim_id e, int s)
+{
+    stage *st = &eng->stages[s];
+    sim_entity *x = &eng->entities[e];
+    if (x->visiting >= 0 || st->occupancy >= st->cap_now)
+        return 0;
+    if (add_member(eng, st, e, &x->visit_index) != 0)
+        return 0;
+    x->visiting = s;
+    x->t_visit = eng->now;
+    sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
+    sim_record_add(eng->rec, s, SIM_RAW_ADMISSIONS, eng->now, 1.0);
+    return 1;
+}
+
+void sim_engine_end_visit(sim_engine *eng, sim_id e)
+{
+    sim_entity *x = &eng->entities[e];
+    int s = x->visiting;
+    if (s < 0)
+        return;
+    stage *st = &eng->stages[s];
+    remove_member(eng, st, x->visit_index, 1);
+    x->visiting = -1;
+    x->visit_token++;
+    sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
+    sim_record_add(eng->rec, s, SIM_RAW_EXITS, eng->now, 1.0);
+    sim_record_add(eng->rec, s, SIM_RAW_EXITS_NEGATIVE, eng->now, 1.0);
+    sim_record_add(eng->rec, s, SIM_RAW_STAY_SUM, eng->now, eng->now - x->t_visit);
+}
+
+/* Admits the heads of a stage's waiting list while it has free places. */
+static void admit_waiting(sim_engine *eng, int s)
+{
+    stage *st = &eng->stages[s];
+    while (st->occupancy < st->cap_now && st->n_waiting > 0 && eng->status == SIM_OK) {
+        sim_id e = -1;
+        for (int l = 0; l < st->n_levels && e < 0; l++) {
+            wait_ring *q = &st->levels[l];
+            while (q->count > 0) {
+                wait_entry en = q->buf[q->head];
+                q->head = (q->head + 1) % q->cap;
+                q->count--;
+                if (eng->entities[en.e].wait_token == en.wait_token) {
+                    e = en.e;
+                    break;
+                }
+            }
+        }
+        if (e < 0) {
+            snprintf(eng->detail, sizeof eng->detail, "waiting list of %s lost track of its count", st->id);
+            sim_engine_fail(eng, SIM_ERR_INVARIANT);
+            return;
+        }
+        sim_entity *x = &eng->entities[e];
+        int positive = 0;
+        for (int i = 0; i < x->n_awaited; i++)
+            if (x->awaited[i] == s)
+                positive = (x->positive_mask >> i) & 1u;
+        transfer(eng, e, s, positive);
+    }
+}
+
+static void settle(sim_engine *eng)
+{
+    while (eng->n_work > 0) {
+        int s = eng->worklist[--eng->n_work];
+        eng->stages[s].in_worklist = 0;
+        admit_waiting(eng, s);
+    }
+}
+
+/* ---- internal events ---------------------------------------------------- */
+
+static void on_capacity(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    (void)ctx;
+    stage *st = &eng->stages[ev->subject];
+    st->cap_now = sim_schedule_value(st->capacity, eng->now);
+    double next = sim_schedule_next_change(st->capacity, eng->now);
+    if (next <= eng->cfg.horizon)
+        sim_engine_schedule(eng, next, SIM_PRIORITY_CAPACITY, EV_CAPACITY, ev->subject, 0, 0);
+    push_work(eng, ev->subject);
+}
+
+static void on_census(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    (void)ctx;
+    for (int s = 0; s < eng->n_stages; s++) {
+        stage *st = &eng->stages[s];
+        if (st->occupancy > eng->scratch_cap) {
+            double *b = realloc(eng->scratch, (size_t)st->occupancy * sizeof *b);
+            if (b == NULL) {
+                sim_engine_fail(eng, SIM_ERR_NOMEM);
+                return;
+            }
+            eng->scratch = b;
+            eng->scratch_cap = st->occupancy;
+        }
+        for (long i = 0; i < st->occupancy; i++) {
+            const sim_entity *x = &eng->entities[st->members[i]];
+            eng->scratch[i] = eng->now - (st->overlay ? x->t_visit : x->t_enter);
+        }
+        sim_record_census(eng->rec, ev->arg, s, eng->scratch, (size_t)st->occupancy);
+    }
+}
+
+static void on_patience(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    (void)ctx;
+    sim_id e = ev->subject;
+    sim_entity *x = &eng->entities[e];
+    if (x->wait_token != ev->token || x->n_awaited == 0)
+        return;
+    sim_record_add(eng->rec, x->awaited[0], SIM_RAW_RENEGED, eng->now, 1.0);
+    sim_engine_stop_waiting(eng, e);
+    int s = x->stage;
+    if (s < 0) {
+        sim_engine_discard(eng, e);
+        return;
+    }
+    stage *st = &eng->stages[s];
+    if (st->behaviour.reneged)
+        st->behaviour.reneged(st->behaviour.ctx, eng, s, e);
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+void sim_engine_schedule(sim_engine *eng, double time, unsigned priority, int type,
+                         int32_t subject, uint32_t token, int32_t arg)
+{
+    assert(type >= 0 && type < eng->n_handlers);
+    assert(time >= eng->now);
+    if (time > eng->cfg.horizon)
+        return;   /* never runs: keep the set small */
+    if (sim_evset_push(eng->events, time, priority, type, subject, token, arg) != 0)
+        sim_engine_fail(eng, SIM_ERR_NOMEM);
+}
+
+void sim_engine_reset(sim_engine *eng)
+{
+    sim_evset_clear(eng->events);
+    eng->now = 0;
+    eng->n_events = 0;
+    eng->status = SIM_OK;
+    eng->detail[0] = '\0';
+    eng->n_entities = 0;
+    eng->free_head = -1;
+    eng->lives = 0;
+    memset(&eng->counts, 0, sizeof eng->counts);
+    eng->n_work = 0;
+    if (eng->rec == NULL)
+        eng->rec = sim_record_new(eng->n_stages, eng->cfg.n_windows, eng->windows,
+                                  eng->cfg.n_days, eng->cfg.n_census);
+    if (eng->rec == NULL) {
+        eng->status = SIM_ERR_NOMEM;
+        return;
+    }
+    sim_record_reset(eng->rec);
+    for (int s = 0; s < eng->n_stages; s++) {
+        stage *st = &eng->stages[s];
+        st->occupancy = 0;
+        st->n_waiting = 0;
+        st->in_worklist = 0;
+        for (int l = 0; l < st->n_levels; l++)
+            st->levels[l].head = st->levels[l].count = 0;
+        st->cap_now = INFINITY;
+        if (st->capacity) {
+            st->cap_now = sim_schedule_value(st->capacity, 0.0);
+            double next = sim_schedule_next_change(st->capacity, 0.0);
+            if (next <= eng->cfg.horizon)
+                sim_engine_schedule(eng, next, SIM_PRIORITY_CAPACITY, EV_CAPACITY, s, 0, 0);
+        }
+    }
+    for (int c = 0; c < eng->cfg.n_census; c++)
+        sim_engine_schedule(eng, eng->census[c], SIM_PRIORITY_CENSUS, EV_CENSUS, -1, 0, c);
+}
+
+void sim_engine_set_patience_rng(sim_engine *eng, gsl_rng *r)
+{
+    eng->patience_rng = r;
+}
+
+sim_status sim_engine_run(sim_engine *eng)
+{
+    sim_event ev;
+    settle(eng);
+    while (eng->status == SIM_OK && sim_evset_pop(eng->events, &ev)) {
+        if (ev.time < eng->now) {
+            snprintf(eng->detail, sizeof eng->detail, "event time went backwards");
+            sim_engine_fail(eng, SIM_ERR_INVARIANT);
+            break;
+        }
+        eng->now = ev.time;
+        eng->n_events += 1;
+        if (eng->cfg.max_events > 0 && eng->n_events > eng->cfg.max_events) {
+            snprintf(eng->detail, sizeof eng->detail,
+                     "more than %.0f events in one replication (the event cap)", eng->cfg.max_events);
+            sim_engine_fail(eng, SIM_ERR_EVENT_CAP);
+            break;
+        }
+        eng->handlers[ev.type].fn(eng->handlers[ev.type].ctx, eng, &ev);
+        settle(eng);
+    }
+    if (eng->status == SIM_OK) {
+        eng->now = eng->cfg.horizon;
+        sim_record_finish(eng->rec, eng->cfg.horizon);
+        if (eng->counts.spawned != eng->counts.absorbed + eng->counts.discarded + eng->counts.present) {
+            snprintf(eng->detail, sizeof eng->detail, "people were created or lost: conservation broken");
+            eng->status = SIM_ERR_INVARIANT;
+        }
+    }
+    return eng->status;
+}
+
+sim_status sim_engine_status(const sim_engine *eng) { return eng->status; }
+
+void sim_engine_fail(sim_engine *eng, sim_status status)
+{
+    if (eng->status == SIM_OK)
+        eng->status = status;
+}
+
+const char *sim_engine_error_detail(const sim_engine *eng) { return eng->detail; }
+double sim_engine_now(const sim_engine *eng) { return eng->now; }
+double sim_engine_horizon(const sim_engine *eng) { return eng->cfg.horizon; }
+sim_record *sim_engine_record(sim_engine *eng) { return eng->rec; }
+double sim_engine_events(const sim_engine *eng) { return eng->n_events; }
+int sim_engine_stage_count(const sim_engine *eng) { return eng->n_stages; }
+const char *sim_engine_stage_id(const sim_engine *eng, int s) { return eng->stages[s].id; }
+long sim_engine_occupancy(const sim_engine *eng, int s) { return eng->stages[s].occupancy; }
+double sim_engine_capacity(const sim_engine *eng, int s) { return eng->stages[s].cap_now; }
+long sim_engine_waiting(const sim_engine *eng, int s) { return eng->stages[s].n_waiting; }
+
+int sim_engine_find_stage(const sim_engine *eng, const char *id)
+{
+    for (int s = 0; s < eng->n_stages; s++)
+        if (strcmp(eng->stages[s].id, id) == 0)
+            return s;
+    return -1;
+}
+
+sim_id sim_engine_member(const sim_engine *eng, int s, long i)
+{
+    assert(i >= 0 && i < eng->stages[s].occupancy);
+    return eng->stages[s].members[i];
+}
+
+void sim_engine_counts(const sim_engine *eng, sim_counts *out)
+{
+    *out = eng->counts;
+}

@@ -1,0 +1,31 @@
+/* nhpp.c -- inversion of the integrated rate over constant pieces. */
+#include "sim/nhpp.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+
+double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
+                     double scale, double horizon)
+{
+    if (rate == NULL)
+        return INFINITY;
+    double work = gsl_ran_exponential(r, 1.0);
+    while (t < horizon) {
+        double lambda = sim_schedule_value(rate, t) * scale;
+        if (hours != NULL && !sim_week_is_open(hours, t))
+            lambda = 0;
+        double next = sim_schedule_next_change(rate, t);
+        if (hours != NULL) {
+            double w = sim_week_next_change(hours, t);
+            if (w < next)
+                next = w;
+        }
+        if (lambda > 0 && t + work / lambda < next)
+            return t + work / lambda;
+        if (isinf(next))
+            return INFINITY;
+        work -= lambda * (next - t);
+        t = next;
+    }
+    return INFINITY;
+}

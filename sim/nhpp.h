@@ -1,0 +1,20 @@
+/* nhpp.h -- next event of a nonhomogeneous Poisson process.
+ *
+ * The rate is piecewise constant: a schedule (per day) times an optional
+ * weekly opening mask. The next event after t is where the integrated rate
+ * from t reaches an Exp(1) draw; this is exact, not thinning. */
+#ifndef SIM_NHPP_H
+#define SIM_NHPP_H
+
+#include "sim/schedule.h"
+#include "sim/week.h"
+
+#include <gsl/gsl_rng.h>
+
+/* Time of the next event after t, or INFINITY if none before `horizon`.
+ * rate: events per day (NULL means 0); hours: NULL means always open;
+ * scale multiplies the schedule (e.g. 24 for a rate per hour). */
+double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
+                     double scale, double horizon);
+
+#endif

@@ -1,0 +1,262 @@
+/* record.c -- accumulators for one replication.
+ *
+ * Each level (occupancy, waiting list, blocked places) remembers its value
+ * and the time of its last change; a change integrates the old value over
+ * [last, t) into every window and day it overlaps. Cost per change:
+ * O(windows + days crossed), and days crossed sum to the horizon, so the
+ * daily series cost O(horizon) per level over a run. */
+#include "sim/record.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct level {
+    double value, since;
+} level;
+
+struct sim_record {
+    int n_stages, n_windows, n_days, n_census;
+    sim_window *windows;
+    double *raw;            /* [window][stage][SIM_RAW_COUNT] */
+    double *blocked;        /* [window][stage][stage] place-days */
+    level *occ, *wl;        /* [stage] */
+    level *blk;             /* [stage][stage] */
+    double *daily_occ;      /* [day][stage] */
+    double *daily_wl;       /* [day][stage] */
+    double *census;         /* [census][stage][SIM_CENSUS_FIELDS] */
+};
+
+static const char *metric_names[SIM_METRIC_COUNT] = {
+    "occupancy_mean", "admissions", "exits", "exits_positive", "exits_negative",
+    "positive_share", "stay_mean_days", "stay_little_days", "wait_mean_days",
+    "time_to_downstream_days", "waiting_mean", "rejected", "reneged", "contacts",
+    "blocked_place_days",
+};
+
+const char *sim_metric_name(sim_metric m)
+{
+    return m < SIM_METRIC_COUNT ? metric_names[m] : "?";
+}
+
+sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *windows,
+                           int n_days, int n_census)
+{
+    sim_record *rec = calloc(1, sizeof *rec);
+    if (rec == NULL)
+        return NULL;
+    size_t s = (size_t)n_stages, w = (size_t)n_windows;
+    rec->n_stages = n_stages;
+    rec->n_windows = n_windows;
+    rec->n_days = n_days;
+    rec->n_census = n_census;
+    rec->windows = malloc(w * sizeof *rec->windows + 1);
+    rec->raw = calloc(w * s * SIM_RAW_COUNT + 1, sizeof *rec->raw);
+    rec->blocked = calloc(w * s * s + 1, sizeof *rec->blocked);
+    rec->occ = calloc(s + 1, sizeof *rec->occ);
+    rec->wl = calloc(s + 1, sizeof *rec->wl);
+    rec->blk = calloc(s * s + 1, sizeof *rec->blk);
+    rec->daily_occ = calloc((size_t)n_days * s + 1, sizeof *rec->daily_occ);
+    rec->daily_wl = calloc((size_t)n_days * s + 1, sizeof *rec->daily_wl);
+    rec->census = calloc((size_t)n_census * s * SIM_CENSUS_FIELDS + 1, sizeof *rec->census);
+    if (!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
+        !rec->daily_occ || !rec->daily_wl || !rec->census) {
+        sim_record_free(rec);
+        return NULL;
+    }
+    if (n_windows > 0)
+        memcpy(rec->windows, windows, w * sizeof *windows);
+    return rec;
+}
+
+void sim_record_free(sim_record *rec)
+{
+    if (rec == NULL)
+        return;
+    free(rec->windows);
+    free(rec->raw);
+    free(rec->blocked);
+    free(rec->occ);
+    free(rec->wl);
+    free(rec->blk);
+    free(rec->daily_occ);
+    free(rec->daily_wl);
+    free(rec->census);
+    free(rec);
+}
+
+void sim_record_reset(sim_record *rec)
+{
+    size_t s = (size_t)rec->n_stages, w = (size_t)rec->n_windows;
+    memset(rec->raw, 0, w * s * SIM_RAW_COUNT * sizeof *rec->raw);
+    memset(rec->blocked, 0, w * s * s * sizeof *rec->blocked);
+    memset(rec->occ, 0, s * sizeof *rec->occ);
+    memset(rec->wl, 0, s * sizeof *rec->wl);
+    memset(rec->blk, 0, s * s * sizeof *rec->blk);
+    memset(rec->daily_occ, 0, (size_t)rec->n_days * s * sizeof *rec->daily_occ);
+    memset(rec->daily_wl, 0, (size_t)rec->n_days * s * sizeof *rec->daily_wl);
+    memset(rec->census, 0, (size_t)rec->n_census * s * SIM_CENSUS_FIELDS * sizeof *rec->census);
+}
+
+static double overlap(const sim_window *w, double t0, double t1)
+{
+    double a = t0 > w->from ? t0 : w->from;
+    double b = t1 < w->to ? t1 : w->to;
+    return b > a ? b - a : 0.0;
+}
+
+/* Integrates value over [t0, t1) into a per-window array with the given
+ * stride, and into a daily series if one is given. */
+static void integrate(sim_record *rec, double value, double t0, double t1,
+                      double *per_window, size_t window_stride, double *daily, int stage)
+{
+    if (value == 0 || t1 <= t0)
+        return;
+    for (int w = 0; w < rec->n_windows; w++)
+        per_window[(size_t)w * window_stride] += value * overlap(&rec->windows[w], t0, t1);
+    if (daily == NULL || rec->n_days == 0)
+        return;
+    long d0 = (long)floor(t0), d1 = (long)floor(t1);
+    if (d0 < 0)
+        d0 = 0;
+    for (long d = d0; d <= d1 && d < rec->n_days; d++) {
+        double a = t0 > (double)d ? t0 : (double)d;
+        double b = t1 < (double)(d + 1) ? t1 : (double)(d + 1);
+        if (b > a)
+            daily[(size_t)d * (size_t)rec->n_stages + (size_t)stage] += value * (b - a);
+    }
+}
+
+static double *raw_at(const sim_record *rec, int window, int stage)
+{
+    return rec->raw + ((size_t)window * (size_t)rec->n_stages + (size_t)stage) * SIM_RAW_COUNT;
+}
+
+void sim_record_occupancy(sim_record *rec, int stage, double t, double value)
+{
+    level *lv = &rec->occ[stage];
+    integrate(rec, lv->value, lv->since, t, raw_at(rec, 0, stage) + SIM_RAW_OCCUPANCY_INT,
+              (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_occ, stage);
+    lv->value = value;
+    lv->since = t;
+}
+
+void sim_record_waitlist(sim_record *rec, int stage, double t, double value)
+{
+    level *lv = &rec->wl[stage];
+    integrate(rec, lv->value, lv->since, t, raw_at(rec, 0, stage) + SIM_RAW_WAITLIST_INT,
+              (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_wl, stage);
+    lv->value = value;
+    lv->since = t;
+}
+
+void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, double delta)
+{
+    size_t s = (size_t)rec->n_stages;
+    size_t cell = (size_t)stage * s + (size_t)awaited;
+    level *lv = &rec->blk[cell];
+    integrate(rec, lv->value, lv->since, t, rec->blocked + cell, s * s, NULL, stage);
+    lv->value += delta;
+    if (fabs(lv->value) < 1e-9)   /* fractions of 1/k may not cancel exactly */
+        lv->value = 0;
+    lv->since = t;
+}
+
+void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
+{
+    for (int w = 0; w < rec->n_windows; w++)
+        if (t >= rec->windows[w].from && t < rec->windows[w].to)
+            raw_at(rec, w, stage)[what] += value;
+}
+
+void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n)
+{
+    double *row = rec->census + ((size_t)census * (size_t)rec->n_stages + (size_t)stage) * SIM_CENSUS_FIELDS;
+    static const double q[] = {0.10, 0.25, 0.50, 0.75, 0.90};
+    static const double gt[] = {30, 91, 182, 365, 730};
+    row[SIM_CENSUS_COUNT] = (double)n;
+    if (n == 0) {
+        for (int i = 1; i < SIM_CENSUS_FIELDS; i++)
+            row[i] = NAN;
+        return;
+    }
+    gsl_sort(elapsed, 1, n);
+    for (int i = 0; i < 5; i++)
+        row[SIM_CENSUS_P10 + i] = gsl_stats_quantile_from_sorted_data(elapsed, 1, n, q[i]);
+    for (int i = 0; i < 5; i++) {
+        size_t above = 0;
+        for (size_t k = 0; k < n; k++)
+            above += elapsed[k] > gt[i];
+        row[SIM_CENSUS_GT_30 + i] = (double)above / (double)n;
+    }
+}
+
+void sim_record_finish(sim_record *rec, double t)
+{
+    for (int s = 0; s < rec->n_stages; s++) {
+        sim_record_occupancy(rec, s, t, rec->occ[s].value);
+        sim_record_waitlist(rec, s, t, rec->wl[s].value);
+        for (int a = 0; a < rec->n_stages; a++)
+            sim_record_blocked(rec, s, a, t, 0.0);
+    }
+}
+
+static double ratio(double a, double b)
+{
+    return b > 0 ? a / b : NAN;
+}
+
+void sim_record_metrics(const sim_record *rec, int window, int stage, double *out)
+{
+    const double *r = raw_at(rec, window, stage);
+    double len = rec->windows[window].to - rec->windows[window].from;
+    double occ = ratio(r[SIM_RAW_OCCUPANCY_INT], len);
+    double exits = r[SIM_RAW_EXITS];
+    double share = ratio(r[SIM_RAW_EXITS_POSITIVE], exits);
+    double little = ratio(occ, exits / len);
+    double blocked = 0;
+    for (int a = 0; a < rec->n_stages; a++)
+        blocked += sim_record_blocked_days(rec, window, stage, a);
+    out[SIM_METRIC_OCCUPANCY_MEAN] = occ;
+    out[SIM_METRIC_ADMISSIONS] = r[SIM_RAW_ADMISSIONS];
+    out[SIM_METRIC_EXITS] = exits;
+    out[SIM_METRIC_EXITS_POSITIVE] = r[SIM_RAW_EXITS_POSITIVE];
+    out[SIM_METRIC_EXITS_NEGATIVE] = r[SIM_RAW_EXITS_NEGATIVE];
+    out[SIM_METRIC_POSITIVE_SHARE] = share;
+    out[SIM_METRIC_STAY_MEAN_DAYS] = ratio(r[SIM_RAW_STAY_SUM], exits);
+    out[SIM_METRIC_STAY_LITTLE_DAYS] = little;
+    out[SIM_METRIC_WAIT_MEAN_DAYS] = ratio(r[SIM_RAW_WAIT_SUM], r[SIM_RAW_ADMISSIONS]);
+    out[SIM_METRIC_TIME_TO_DOWNSTREAM_DAYS] = share > 0 ? little / share : NAN;
+    out[SIM_METRIC_WAITING_MEAN] = ratio(r[SIM_RAW_WAITLIST_INT], len);
+    out[SIM_METRIC_REJECTED] = r[SIM_RAW_REJECTED];
+    out[SIM_METRIC_RENEGED] = r[SIM_RAW_RENEGED];
+    out[SIM_METRIC_CONTACTS] = r[SIM_RAW_CONTACTS];
+    out[SIM_METRIC_BLOCKED_PLACE_DAYS] = blocked;
+}
+
+double sim_record_blocked_days(const sim_record *rec, int window, int stage, int awaited)
+{
+    size_t s = (size_t)rec->n_stages;
+    return rec->blocked[(size_t)window * s * s + (size_t)stage * s + (size_t)awaited];
+}
+
+double sim_record_daily_occupancy(const sim_record *rec, int day, int stage)
+{
+    return rec->daily_occ[(size_t)day * (size_t)rec->n_stages + (size_t)stage];
+}
+
+double sim_record_daily_waitlist(const sim_record *rec, int day, int stage)
+{
+    return rec->daily_wl[(size_t)day * (size_t)rec->n_stages + (size_t)stage];
+}
+
+const double *sim_record_census_row(const sim_record *rec, int census, int stage)
+{
+    return rec->census + ((size_t)census * (size_t)rec->n_stages + (size_t)stage) * SIM_CENSUS_FIELDS;
+}
+
+int sim_record_stages(const sim_record *rec) { return rec->n_stages; }
+int sim_record_windows(const sim_record *rec) { return rec->n_windows; }
+int sim_record_days(const sim_record *rec) { return rec->n_days; }
