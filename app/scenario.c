@@ -764,7 +764,9 @@ static void read_stage(loader *L, const cJSON *o, model_stage *st)
         read_exits(L, o, st);
         break;
     case MODEL_SERVICE:
-        st->capacity = read_schedule(L, o, "capacity", 0, 1e8);
+        /* No capacity, or null (handy with --set), means unlimited. */
+        if (!cJSON_IsNull(jget(&L->c, o, "capacity", 0)))
+            st->capacity = read_schedule(L, o, "capacity", 0, 1e8);
         read_queue(L, o, st);
         st->stay = read_dist(L, o, "stay", 0);
         read_routes(L, o, st);
