@@ -1,0 +1,219 @@
+/* test_cli.c -- the command line end to end: outputs and their names,
+ * determinism, exit statuses, and nothing written on bad input. */
+#include "app/cli.h"
+
+#include <CUnit/Basic.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static int run(int argc, const char **argv)
+{
+    fflush(stdout);
+    return cli_main(argc, (char **)argv);
+}
+
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf) {
+        buf[n] = '\0';
+        if (len)
+            *len = (size_t)n;
+    }
+    return buf;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static const char *outputs[] = {"summary.json", "occupancy.csv", "waiting.csv", "capacity.csv",
+                                "census.csv", "blocked.csv"};
+
+static void help_and_version_succeed(void)
+{
+    const char *a[] = {"parcours", "--help"};
+    CU_ASSERT_EQUAL(run(2, a), 0);
+    const char *b[] = {"parcours", "--version"};
+    CU_ASSERT_EQUAL(run(2, b), 0);
+    const char *c[] = {"parcours", "run", "--help"};
+    CU_ASSERT_EQUAL(run(3, c), 0);
+    const char *d[] = {"parcours", "validate", "--help"};
+    CU_ASSERT_EQUAL(run(3, d), 0);
+    const char *e[] = {"parcours", "frobnicate"};
+    CU_ASSERT_EQUAL(run(2, e), 2);
+    const char *f[] = {"parcours", "run", "--replications", "zero"};
+    CU_ASSERT_EQUAL(run(4, f), 2);
+}
+
+static void run_without_scenario_writes_every_output(void)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s/baseline", tmpdir);
+    const char *a[] = {"parcours", "run", "--out", out, "--replications", "2", "--quiet"};
+    CU_ASSERT_EQUAL_FATAL(run(7, a), 0);
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        char *text = slurp(out, outputs[i], NULL);
+        CU_ASSERT_PTR_NOT_NULL(text);
+        free(text);
+    }
+    char *occ = slurp(out, "occupancy.csv", NULL);
+    CU_ASSERT_FATAL(occ != NULL);
+    CU_ASSERT_EQUAL(strncmp(occ, "date,stage,mean,ci95_low,ci95_high\n2019-01-01,street,", 52), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(occ, "\n2023-12-31,assore,"));
+    free(occ);
+    char *census = slurp(out, "census.csv", NULL);
+    CU_ASSERT_FATAL(census != NULL);
+    CU_ASSERT_EQUAL(strncmp(census, "date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,"
+                                    "share_gt_182,share_gt_365,share_gt_730\n2019-04-30,street,", 104), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(census, "\n2023-10-31,assore,"));
+    free(census);
+    char *json = slurp(out, "summary.json", NULL);
+    cJSON *root = cJSON_Parse(json);
+    CU_ASSERT_FATAL(root != NULL);
+    const char *windows[] = {"all", "audit", "y2019", "y2021"};
+    const char *metrics[] = {"occupancy_mean", "admissions", "exits", "exits_positive", "exits_negative",
+                             "stay_mean_days", "stay_little_days", "wait_mean_days", "time_to_downstream_days"};
+    for (size_t w = 0; w < 4; w++)
+        for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+            cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(root, "windows"), windows[w]), "stages"), "assore"),
+                metrics[m]), "mean");
+            CU_ASSERT(cJSON_IsNumber(v));
+            cJSON *lo = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+                cJSON_GetObjectItem(cJSON_GetObjectItem(root, "windows"), windows[w]), "stages"), "street"),
+                metrics[m]), "ci95_low");
+            CU_ASSERT(lo != NULL);
+        }
+    cJSON_Delete(root);
+    free(json);
+}
+
+static void same_seed_gives_identical_bytes(void)
+{
+    char a_dir[512], b_dir[512], c_dir[512];
+    snprintf(a_dir, sizeof a_dir, "%s/same-a", tmpdir);
+    snprintf(b_dir, sizeof b_dir, "%s/same-b", tmpdir);
+    snprintf(c_dir, sizeof c_dir, "%s/other-seed", tmpdir);
+    const char *a[] = {"parcours", "run", "--out", a_dir, "-r", "3", "--seed", "7", "-q"};
+    const char *b[] = {"parcours", "run", "-q", "--seed", "7", "-r", "3", "--out", b_dir};
+    const char *c[] = {"parcours", "run", "--out", c_dir, "-r", "3", "--seed", "8", "-q"};
+    CU_ASSERT_EQUAL_FATAL(run(9, a), 0);
+    CU_ASSERT_EQUAL_FATAL(run(9, b), 0);
+    CU_ASSERT_EQUAL_FATAL(run(9, c), 0);
+    for (size_t i = 1; i < sizeof outputs / sizeof outputs[0]; i++) {
+        size_t la = 0, lb = 0, lc = 0;
+        char *x = slurp(a_dir, outputs[i], &la), *y = slurp(b_dir, outputs[i], &lb), *z = slurp(c_dir, outputs[i], &lc);
+        CU_ASSERT_FATAL(x && y && z);
+        CU_ASSERT(la == lb && memcmp(x, y, la) == 0);
+        if (strcmp(outputs[i], "occupancy.csv") == 0)
+            CU_ASSERT(la != lc || memcmp(x, z, la) != 0);   /* the seed matters */
+        free(x);
+        free(y);
+        free(z);
+    }
+    /* summary.json differs only by the recorded command line's option order. */
+    char *x = slurp(a_dir, "summary.json", NULL), *y = slurp(b_dir, "summary.json", NULL);
+    CU_ASSERT_FATAL(x && y);
+    CU_ASSERT_STRING_EQUAL(strstr(x, "\"scenario\""), strstr(y, "\"scenario\""));
+    free(x);
+    free(y);
+}
+
+static const char *const bad_inputs[] = {
+    "{\"name\": \"bad\", \"start\": \"2020-01-01\"",
+    "{\"name\": \"bad\", \"start\": \"2020-01-01\", \"days\": 10, \"stages\": [{\"id\": \"a\", \"kind\": \"sevrice\"}]}",
+    "{\"name\": \"bad\", \"start\": \"2020-13-01\", \"days\": 10, \"stages\": [{\"id\": \"a\", \"kind\": \"exit\"}]}",
+    "[1, 2, 3]",
+    "",
+};
+
+static void bad_scenario_exits_2_and_writes_nothing(void)
+{
+    for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
+        char file[512], out[512];
+        snprintf(file, sizeof file, "%s/bad%zu.json", tmpdir, i);
+        snprintf(out, sizeof out, "%s/bad-out%zu", tmpdir, i);
+        FILE *f = fopen(file, "w");
+        CU_ASSERT_FATAL(f != NULL);
+        fputs(bad_inputs[i], f);
+        fclose(f);
+        const char *a[] = {"parcours", "run", file, "--out", out, "-q"};
+        CU_ASSERT_EQUAL(run(6, a), 2);
+        CU_ASSERT_FALSE(exists(out));
+        const char *v[] = {"parcours", "validate", file};
+        CU_ASSERT_EQUAL(run(3, v), 2);
+    }
+    char out[512];
+    snprintf(out, sizeof out, "%s/bad-set", tmpdir);
+    const char *s[] = {"parcours", "run", "--set", "stages.lhsss.capacity=50", "--out", out, "-q"};
+    CU_ASSERT_EQUAL(run(7, s), 2);
+    CU_ASSERT_FALSE(exists(out));
+    const char *m[] = {"parcours", "run", "no/such/file.json", "--out", out, "-q"};
+    CU_ASSERT_EQUAL(run(6, m), 2);
+    CU_ASSERT_FALSE(exists(out));
+}
+
+static void unwritable_output_fails_with_status_1(void)
+{
+    char blocker[512], out[600];
+    snprintf(blocker, sizeof blocker, "%s/a-file", tmpdir);
+    FILE *f = fopen(blocker, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/sub", blocker);   /* a directory under a file */
+    const char *a[] = {"parcours", "run", "--out", out, "-r", "1", "-q"};
+    CU_ASSERT_EQUAL(run(7, a), 1);
+}
+
+static void validate_accepts_shipped_scenarios(void)
+{
+    const char *a[] = {"parcours", "validate", "scenarios/paris-2019-plan.json"};
+    CU_ASSERT_EQUAL(run(3, a), 0);
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/parcours-test-cli-XXXXXX");
+    if (mkdtemp(tmpdir) == NULL)
+        return 1;
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 1;
+    CU_pSuite s = CU_add_suite("cli", NULL, NULL);
+    CU_add_test(s, "help_and_version_succeed", help_and_version_succeed);
+    CU_add_test(s, "run_without_scenario_writes_every_output", run_without_scenario_writes_every_output);
+    CU_add_test(s, "same_seed_gives_identical_bytes", same_seed_gives_identical_bytes);
+    CU_add_test(s, "bad_scenario_exits_2_and_writes_nothing", bad_scenario_exits_2_and_writes_nothing);
+    CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
+    CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    CU_cleanup_registry();
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return failures ? 1 : 0;
+}
