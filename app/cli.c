@@ -64,6 +64,8 @@ static const char *const run_help =
     "  -s, --seed N           random seed (default: the scenario's, else 1)\n"
     "  -r, --replications R   number of replications (default: the scenario's)\n"
     "      --replication K    run replication K alone (same numbers as inside a batch)\n"
+    "  -j, --threads T        replications in parallel (default: all cores); the\n"
+    "                         results are identical whatever T\n"
     "      --set PATH=VALUE   change the scenario before running; repeatable.\n"
     "                         PATH is dotted; array elements are named by id:\n"
     "                           --set stages.lhss.capacity=50    (a constant replaces a schedule)\n"
@@ -87,7 +89,7 @@ typedef struct run_options {
     const char *out;
     const char *sets[MAX_SETS];
     int n_sets;
-    int has_seed, has_reps, has_rep, quiet;
+    int has_seed, has_reps, has_rep, quiet, threads;
     uint64_t seed;
     long reps, rep;
 } run_options;
@@ -159,6 +161,11 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
             o->rep = v;
             o->has_rep = 1;
             i++;
+        } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0)) {
+            if (next == NULL || parse_count(next, 1, 1024, &v) != 0)
+                return usage_error(cmd, "%s needs a number of threads from 1 to 1024", a);
+            o->threads = (int)v;
+            i++;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -217,8 +224,9 @@ static void show_progress(void *ctx, long done, long total)
     fflush(stderr);
 }
 
-/* The command line as provenance: output-only options are left out so that
- * the same run writes the same bytes wherever it writes them. */
+/* The command line as provenance: options that cannot change the results
+ * (--out, --threads, --quiet) are left out, so that the same run writes the
+ * same bytes wherever and however fast it runs. */
 static char *provenance_command(int argc, char **argv)
 {
     size_t len = 16;
@@ -230,6 +238,10 @@ static char *provenance_command(int argc, char **argv)
     strcpy(cmd, "parcours run");
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) {
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--threads") == 0) {
             i++;
             continue;
         }
@@ -263,7 +275,8 @@ static int cmd_run(int argc, char **argv)
     progress_state ps = {!o.quiet && isatty(STDERR_FILENO), {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &ps.start);
     char err[512] = "";
-    experiment *x = experiment_run(spec, seed, first, reps, show_progress, &ps, err, sizeof err);
+    int threads = o.threads ? o.threads : experiment_default_threads();
+    experiment *x = experiment_run(spec, seed, first, reps, threads, show_progress, &ps, err, sizeof err);
     if (x == NULL) {
         fprintf(stderr, "parcours run: %s\n", err);
         scenario_result_fini(&res);

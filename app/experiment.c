@@ -10,6 +10,8 @@
 #include "sim/record.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,73 +68,198 @@ void experiment_free(experiment *x)
     free(x);
 }
 
-/* Folds one replication's record into the experiment (in order). */
-static void absorb(experiment *x, const sim_record *rec, long rep)
+/* One replication's results, copied out of its engine so that workers can
+ * go on while the results wait to be combined in replication order. */
+typedef struct rep_result {
+    double events;
+    double *metrics;   /* [window][stage][metric] */
+    double *blocked;   /* [window][stage][stage] */
+    double *daily;     /* [2][day][stage] */
+    double *census;    /* [census][stage][field] */
+} rep_result;
+
+static size_t n_metrics(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT; }
+static size_t n_blocked(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * (size_t)x->n_stages; }
+static size_t n_daily(const experiment *x) { return 2 * (size_t)x->n_days * (size_t)x->n_stages; }
+static size_t n_census(const experiment *x) { return (size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS; }
+
+static int rep_result_init(rep_result *r, const experiment *x)
 {
-    double m[SIM_METRIC_COUNT];
+    r->metrics = malloc(n_metrics(x) * sizeof *r->metrics + 1);
+    r->blocked = malloc(n_blocked(x) * sizeof *r->blocked + 1);
+    r->daily = malloc(n_daily(x) * sizeof *r->daily + 1);
+    r->census = malloc(n_census(x) * sizeof *r->census + 1);
+    return r->metrics && r->blocked && r->daily && r->census ? 0 : -1;
+}
+
+static void rep_result_fini(rep_result *r)
+{
+    free(r->metrics);
+    free(r->blocked);
+    free(r->daily);
+    free(r->census);
+}
+
+static void snapshot(const experiment *x, sim_engine *eng, rep_result *r)
+{
+    const sim_record *rec = sim_engine_record(eng);
+    r->events = sim_engine_events(eng);
     for (int w = 0; w < x->n_windows; w++)
         for (int s = 0; s < x->n_stages; s++) {
-            sim_record_metrics(rec, w, s, m);
-            for (int k = 0; k < SIM_METRIC_COUNT; k++)
-                x->values[metric_slot(x, w, s, k) * (size_t)x->reps + (size_t)rep] = m[k];
+            sim_record_metrics(rec, w, s, r->metrics + metric_slot(x, w, s, 0));
             for (int a = 0; a < x->n_stages; a++)
-                sim_tally_add(&x->blocked[((size_t)w * (size_t)x->n_stages + (size_t)s) * (size_t)x->n_stages + (size_t)a],
-                              sim_record_blocked_days(rec, w, s, a));
+                r->blocked[((size_t)w * (size_t)x->n_stages + (size_t)s) * (size_t)x->n_stages + (size_t)a] =
+                    sim_record_blocked_days(rec, w, s, a);
         }
     for (int d = 0; d < x->n_days; d++)
         for (int s = 0; s < x->n_stages; s++) {
-            sim_tally_add(&x->daily[(size_t)d * (size_t)x->n_stages + (size_t)s], sim_record_daily_occupancy(rec, d, s));
-            sim_tally_add(&x->daily[((size_t)x->n_days + (size_t)d) * (size_t)x->n_stages + (size_t)s],
-                          sim_record_daily_waitlist(rec, d, s));
+            r->daily[(size_t)d * (size_t)x->n_stages + (size_t)s] = sim_record_daily_occupancy(rec, d, s);
+            r->daily[((size_t)x->n_days + (size_t)d) * (size_t)x->n_stages + (size_t)s] = sim_record_daily_waitlist(rec, d, s);
         }
     for (int c = 0; c < x->n_census; c++)
-        for (int s = 0; s < x->n_stages; s++) {
-            const double *row = sim_record_census_row(rec, c, s);
-            for (int f = 0; f < SIM_CENSUS_FIELDS; f++)
-                if (!isnan(row[f]))
-                    sim_tally_add(&x->census[((size_t)c * (size_t)x->n_stages + (size_t)s) * SIM_CENSUS_FIELDS + (size_t)f], row[f]);
-        }
+        for (int s = 0; s < x->n_stages; s++)
+            memcpy(r->census + ((size_t)c * (size_t)x->n_stages + (size_t)s) * SIM_CENSUS_FIELDS,
+                   sim_record_census_row(rec, c, s), SIM_CENSUS_FIELDS * sizeof(double));
 }
 
-experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count,
+/* Folds one replication into the experiment. Called in replication order
+ * only: floating-point sums depend on the order of their terms. */
+static void absorb(experiment *x, const rep_result *r, long rep)
+{
+    x->events += r->events;
+    size_t nm = n_metrics(x);
+    for (size_t i = 0; i < nm; i++)
+        x->values[i * (size_t)x->reps + (size_t)rep] = r->metrics[i];
+    for (size_t i = 0; i < n_blocked(x); i++)
+        sim_tally_add(&x->blocked[i], r->blocked[i]);
+    for (size_t i = 0; i < n_daily(x); i++)
+        sim_tally_add(&x->daily[i], r->daily[i]);
+    for (size_t i = 0; i < n_census(x); i++)
+        if (!isnan(r->census[i]))
+            sim_tally_add(&x->census[i], r->census[i]);
+}
+
+/* A batch of replications runs in parallel, each worker taking the next
+ * index from a shared counter; the batch's results are then absorbed in
+ * order. Batches bound the memory held by finished-but-unabsorbed results. */
+typedef struct worker {
+    struct batch *batch;
+    pathway *pw;
+} worker;
+
+typedef struct batch {
+    const experiment *x;
+    uint64_t seed;
+    long first, begin, end;     /* replications first+begin .. first+end-1 */
+    long next;
+    pthread_mutex_t lock;
+    rep_result *slots;          /* slot i holds replication begin + i */
+    int failed;
+    char err[256];
+} batch;
+
+static void *work(void *arg)
+{
+    worker *wk = arg;
+    batch *b = wk->batch;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        long r = b->failed ? b->end : b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (r >= b->end)
+            return NULL;
+        sim_status st = pathway_run(wk->pw, b->seed, (uint64_t)(b->first + r));
+        sim_engine *eng = pathway_engine(wk->pw);
+        if (st != SIM_OK) {
+            pthread_mutex_lock(&b->lock);
+            if (!b->failed)
+                snprintf(b->err, sizeof b->err, "replication %ld stopped: %s", b->first + r,
+                         sim_engine_error_detail(eng)[0] ? sim_engine_error_detail(eng) : "out of memory");
+            b->failed = 1;
+            pthread_mutex_unlock(&b->lock);
+            return NULL;
+        }
+        snapshot(b->x, eng, &b->slots[r - b->begin]);
+    }
+}
+
+int experiment_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count, int threads,
                            experiment_progress progress, void *ctx, char *err, size_t errlen)
 {
+    if (threads < 1)
+        threads = 1;
+    if (threads > count)
+        threads = (int)count;
+    long per_batch = 4L * threads;
     experiment *x = alloc_experiment(spec, count);
-    pathway *pw = x ? pathway_new(spec) : NULL;
-    if (pw == NULL) {
+    worker *workers = calloc((size_t)threads, sizeof *workers);
+    pthread_t *tids = calloc((size_t)threads, sizeof *tids);
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.slots = calloc((size_t)per_batch, sizeof *b.slots);
+    int lock_ready = pthread_mutex_init(&b.lock, NULL) == 0;
+    int ok = x && workers && tids && b.slots && lock_ready;
+    for (long i = 0; ok && i < per_batch; i++)
+        ok = rep_result_init(&b.slots[i], x) == 0;
+    for (int t = 0; ok && t < threads; t++) {
+        workers[t].batch = &b;
+        workers[t].pw = pathway_new(spec);
+        ok = workers[t].pw != NULL;
+    }
+    if (!ok)
         snprintf(err, errlen, "out of memory while preparing the replications");
+    b.x = x;
+    b.seed = seed;
+    b.first = first;
+    for (long begin = 0; ok && begin < count; begin += per_batch) {
+        b.begin = b.next = begin;
+        b.end = begin + per_batch < count ? begin + per_batch : count;
+        int started = 0;
+        for (int t = 1; t < threads; t++)
+            started += pthread_create(&tids[t], NULL, work, &workers[t]) == 0;
+        work(&workers[0]);   /* the calling thread works too */
+        for (int t = 1; t <= started; t++)
+            pthread_join(tids[t], NULL);
+        if (b.failed) {
+            snprintf(err, errlen, "%s", b.err);
+            ok = 0;
+            break;
+        }
+        for (long r = b.begin; r < b.end; r++)
+            absorb(x, &b.slots[r - b.begin], r);
+        if (progress)
+            progress(ctx, b.end, count);
+    }
+    for (int t = 0; workers && t < threads; t++)
+        pathway_free(workers[t].pw);
+    for (long i = 0; b.slots && i < per_batch; i++)
+        rep_result_fini(&b.slots[i]);
+    free(b.slots);
+    free(workers);
+    free(tids);
+    if (lock_ready)
+        pthread_mutex_destroy(&b.lock);
+    if (!ok) {
         experiment_free(x);
         return NULL;
     }
-    for (long r = 0; r < count; r++) {
-        sim_status st = pathway_run(pw, seed, (uint64_t)(first + r));
-        sim_engine *eng = pathway_engine(pw);
-        if (st != SIM_OK) {
-            snprintf(err, errlen, "replication %ld stopped: %s", first + r,
-                     sim_engine_error_detail(eng)[0] ? sim_engine_error_detail(eng) : "out of memory");
-            pathway_free(pw);
-            experiment_free(x);
-            return NULL;
-        }
-        x->events += sim_engine_events(eng);
-        absorb(x, sim_engine_record(eng), r);
-        if (progress)
-            progress(ctx, r + 1, count);
-    }
-    pathway_free(pw);
     double *tmp = malloc((size_t)count * sizeof *tmp + 1);
     if (tmp == NULL) {
         snprintf(err, errlen, "out of memory while summarising");
         experiment_free(x);
         return NULL;
     }
-    for (int w = 0; w < x->n_windows; w++)
-        for (int s = 0; s < x->n_stages; s++)
-            for (int k = 0; k < SIM_METRIC_COUNT; k++) {
-                size_t slot = metric_slot(x, w, s, k);
-                memcpy(tmp, x->values + slot * (size_t)count, (size_t)count * sizeof *tmp);
-                sim_summary_of(tmp, (size_t)count, &x->summary[slot]);
-            }
+    size_t nm = n_metrics(x);
+    for (size_t i = 0; i < nm; i++) {
+        memcpy(tmp, x->values + i * (size_t)count, (size_t)count * sizeof *tmp);
+        sim_summary_of(tmp, (size_t)count, &x->summary[i]);
+    }
     free(tmp);
     return x;
 }

@@ -15,10 +15,13 @@ typedef struct experiment experiment;
 
 typedef void (*experiment_progress)(void *ctx, long done, long total);
 
-/* Runs replications first .. first+count-1. Returns NULL on failure with a
- * message in err (size errlen). */
-experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count,
+/* Runs replications first .. first+count-1 on `threads` threads (the
+ * calling one included). The result does not depend on the thread count.
+ * Returns NULL on failure with a message in err (size errlen). */
+experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count, int threads,
                            experiment_progress progress, void *ctx, char *err, size_t errlen);
+/* The number of online cores. */
+int experiment_default_threads(void);
 void experiment_free(experiment *x);
 
 long experiment_replications(const experiment *x);

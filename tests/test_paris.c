@@ -35,7 +35,8 @@ static experiment *run_baseline(const char *const *sets, int n_sets, model_spec 
     diag_free(d);
     CU_ASSERT_FATAL(rc == 0);
     char err[256];
-    experiment *x = experiment_run(res->spec, res->spec->seed, 0, res->spec->replications, NULL, NULL,
+    experiment *x = experiment_run(res->spec, res->spec->seed, 0, res->spec->replications,
+                                   experiment_default_threads(), NULL, NULL,
                                    err, sizeof err);
     CU_ASSERT_FATAL(x != NULL);
     *spec_out = res->spec;

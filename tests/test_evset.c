@@ -1,0 +1,264 @@
+/* test_evset.c -- the pending-event set pops in (time, priority, scheduling
+ * order), whatever the heap shape, so identical calls give identical runs. */
+#include "sim/evset.h"
+
+#include <CUnit/Basic.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* The low 48 bits of a key are the sequence number (see evset.h). */
+static const uint64_t seq_mask = 0xffffffffffffull;
+
+static void events_pop_in_order_of_time(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    const double times[] = {5.0, 1.0, 4.0, 2.0, 3.0, 0.5, 7.25};
+    const double sorted[] = {0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 7.25};
+    size_t n = sizeof times / sizeof times[0];
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(sim_evset_push(set, times[i], 10, (int32_t)i, 0, 0, 0), 0);
+    CU_ASSERT_EQUAL(sim_evset_size(set), n);
+    CU_ASSERT_EQUAL(sim_evset_peek_time(set), 0.5);
+    sim_event ev;
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL_FATAL(sim_evset_pop(set, &ev), 1);
+        CU_ASSERT_EQUAL(ev.time, sorted[i]);
+    }
+    CU_ASSERT_EQUAL(sim_evset_pop(set, &ev), 0);
+    CU_ASSERT_EQUAL(sim_evset_size(set), 0);
+    CU_ASSERT(isinf(sim_evset_peek_time(set)));
+    sim_evset_free(set);
+}
+
+static void events_carry_their_fields_through_the_heap(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    CU_ASSERT_EQUAL(sim_evset_push(set, 2.0, 7, 3, 42, 99u, -5), 0);
+    CU_ASSERT_EQUAL(sim_evset_push(set, 1.0, 7, 1, 1, 1u, 1), 0);
+    sim_event ev;
+    sim_evset_pop(set, &ev);
+    sim_evset_pop(set, &ev);
+    CU_ASSERT_EQUAL(ev.time, 2.0);
+    CU_ASSERT_EQUAL(ev.type, 3);
+    CU_ASSERT_EQUAL(ev.subject, 42);
+    CU_ASSERT_EQUAL(ev.token, 99u);
+    CU_ASSERT_EQUAL(ev.arg, -5);
+    CU_ASSERT_EQUAL(ev.key >> 48, 7u);
+    sim_evset_free(set);
+}
+
+/* Equal times: lower priority number first, then scheduling order. The
+ * pushes are interleaved so that neither order is the insertion order. */
+static void equal_times_go_by_priority_then_by_insertion_order(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    /* arg = rank expected at pop. */
+    const unsigned prio[] = {20, 10, 0, 10, 20, 0, 10, 0, 20, 65535, 1};
+    const int32_t rank[] = {7, 4, 0, 5, 8, 1, 6, 2, 9, 10, 3};
+    size_t n = sizeof prio / sizeof prio[0];
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(sim_evset_push(set, 3.0, prio[i], 0, (int32_t)i, 0, rank[i]), 0);
+    /* An earlier time beats any priority, a later one loses to all. */
+    CU_ASSERT_EQUAL(sim_evset_push(set, 2.5, 65535, 0, -1, 0, -1), 0);
+    CU_ASSERT_EQUAL(sim_evset_push(set, 3.5, 0, 0, -2, 0, 99), 0);
+    sim_event ev;
+    CU_ASSERT_EQUAL_FATAL(sim_evset_pop(set, &ev), 1);
+    CU_ASSERT_EQUAL(ev.arg, -1);
+    for (int32_t r = 0; r < (int32_t)n; r++) {
+        CU_ASSERT_EQUAL_FATAL(sim_evset_pop(set, &ev), 1);
+        CU_ASSERT_EQUAL(ev.arg, r);
+    }
+    CU_ASSERT_EQUAL_FATAL(sim_evset_pop(set, &ev), 1);
+    CU_ASSERT_EQUAL(ev.arg, 99);
+    sim_evset_free(set);
+}
+
+/* Many identical (time, priority) pairs stress the tie-break through deep
+ * sifts: they must come out exactly in insertion order. */
+static void many_exact_ties_come_out_in_insertion_order(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    const int n = 5000;
+    for (int i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(sim_evset_push(set, (double)(i % 3), 10, 0, i, 0, 0), 0);
+    sim_event ev;
+    int bad = 0;
+    for (int t = 0; t < 3; t++) {
+        int32_t last = -1;
+        for (int i = t; i < n; i += 3) {
+            CU_ASSERT_EQUAL_FATAL(sim_evset_pop(set, &ev), 1);
+            if (ev.time != (double)t || ev.subject <= last)
+                bad++;
+            last = ev.subject;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+    sim_evset_free(set);
+}
+
+/* Replays the same random calls on two sets, one using replace_top and the
+ * other pop then push: every popped event must agree, key included. */
+static void replace_top_equals_pop_then_push(void)
+{
+    sim_evset *a = sim_evset_new(16), *b = sim_evset_new(16);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    gsl_rng_set(r, 12345);
+    for (int i = 0; i < 200; i++) {
+        double t = floor(gsl_rng_uniform(r) * 20.0);   /* coarse: many ties */
+        unsigned p = (unsigned)gsl_rng_uniform_int(r, 3);
+        sim_evset_push(a, t, p, 0, i, 0, 0);
+        sim_evset_push(b, t, p, 0, i, 0, 0);
+    }
+    int mismatches = 0;
+    double now = 0;
+    for (int i = 0; i < 2000; i++) {
+        sim_event ea, eb;
+        double t = now + floor(gsl_rng_uniform(r) * 5.0);
+        unsigned p = (unsigned)gsl_rng_uniform_int(r, 3);
+        CU_ASSERT_EQUAL_FATAL(sim_evset_replace_top(a, &ea, t, p, 1, 1000 + i, 0, i), 1);
+        CU_ASSERT_EQUAL_FATAL(sim_evset_pop(b, &eb), 1);
+        sim_evset_push(b, t, p, 1, 1000 + i, 0, i);
+        if (ea.time != eb.time || ea.key != eb.key || ea.subject != eb.subject)
+            mismatches++;
+        now = ea.time;
+    }
+    CU_ASSERT_EQUAL(sim_evset_size(a), sim_evset_size(b));
+    while (sim_evset_size(a) > 0) {
+        sim_event ea, eb;
+        sim_evset_pop(a, &ea);
+        sim_evset_pop(b, &eb);
+        if (ea.time != eb.time || ea.key != eb.key || ea.subject != eb.subject)
+            mismatches++;
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+    gsl_rng_free(r);
+    sim_evset_free(a);
+    sim_evset_free(b);
+}
+
+static void replace_top_on_an_empty_set_pushes_nothing(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    sim_event ev;
+    CU_ASSERT_EQUAL(sim_evset_replace_top(set, &ev, 1.0, 0, 0, 0, 0, 0), 0);
+    CU_ASSERT_EQUAL(sim_evset_size(set), 0);
+    sim_evset_free(set);
+}
+
+/* Starts tiny so that the heap reallocates many times on the way. */
+static void set_grows_past_its_capacity_and_pops_1e5_events_in_order(void)
+{
+    sim_evset *set = sim_evset_new(1);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    gsl_rng_set(r, 2024);
+    const int n = 100000;
+    double sum_in = 0;
+    for (int i = 0; i < n; i++) {
+        double t = gsl_rng_uniform(r) * 1000.0;
+        sum_in += t;
+        CU_ASSERT_EQUAL_FATAL(sim_evset_push(set, t, (unsigned)gsl_rng_uniform_int(r, 4), 0, i, 0, 0), 0);
+    }
+    CU_ASSERT_EQUAL(sim_evset_size(set), (size_t)n);
+    sim_event ev, prev = {0};
+    int out_of_order = 0, count = 0;
+    double sum_out = 0;
+    while (sim_evset_pop(set, &ev)) {
+        if (count > 0 && (ev.time < prev.time || (ev.time == prev.time && ev.key < prev.key)))
+            out_of_order++;
+        sum_out += ev.time;
+        prev = ev;
+        count++;
+    }
+    CU_ASSERT_EQUAL(out_of_order, 0);
+    CU_ASSERT_EQUAL(count, n);
+    /* Same multiset out as in: nothing lost or duplicated while growing. */
+    CU_ASSERT_DOUBLE_EQUAL(sum_out, sum_in, 1e-6 * sum_in);
+    gsl_rng_free(r);
+    sim_evset_free(set);
+}
+
+static void clear_empties_the_set_and_restarts_the_sequence(void)
+{
+    sim_evset *set = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+    for (int i = 0; i < 50; i++)
+        sim_evset_push(set, (double)i, 10, 0, i, 0, 0);
+    sim_evset_clear(set);
+    CU_ASSERT_EQUAL(sim_evset_size(set), 0);
+    CU_ASSERT(isinf(sim_evset_peek_time(set)));
+    sim_event ev;
+    CU_ASSERT_EQUAL(sim_evset_pop(set, &ev), 0);
+
+    /* After clear the same calls give the same keys as on a new set, which
+     * is what lets a replication rerun alone reproduce itself. */
+    sim_evset *fresh = sim_evset_new(16);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fresh);
+    for (int i = 0; i < 5; i++) {
+        sim_evset_push(set, 1.0, 3, 0, i, 0, 0);
+        sim_evset_push(fresh, 1.0, 3, 0, i, 0, 0);
+    }
+    for (int i = 0; i < 5; i++) {
+        sim_event a, b;
+        sim_evset_pop(set, &a);
+        sim_evset_pop(fresh, &b);
+        CU_ASSERT_EQUAL(a.key, b.key);
+        CU_ASSERT_EQUAL(a.key & seq_mask, (uint64_t)i);
+        CU_ASSERT_EQUAL(a.subject, i);
+    }
+    sim_evset_free(fresh);
+    sim_evset_free(set);
+}
+
+typedef struct {
+    const char *name;
+    CU_TestFunc fn;
+} test_case;
+
+static const test_case tests[] = {
+    {"events_pop_in_order_of_time", events_pop_in_order_of_time},
+    {"events_carry_their_fields_through_the_heap", events_carry_their_fields_through_the_heap},
+    {"equal_times_go_by_priority_then_by_insertion_order",
+     equal_times_go_by_priority_then_by_insertion_order},
+    {"many_exact_ties_come_out_in_insertion_order", many_exact_ties_come_out_in_insertion_order},
+    {"replace_top_equals_pop_then_push", replace_top_equals_pop_then_push},
+    {"replace_top_on_an_empty_set_pushes_nothing", replace_top_on_an_empty_set_pushes_nothing},
+    {"set_grows_past_its_capacity_and_pops_1e5_events_in_order",
+     set_grows_past_its_capacity_and_pops_1e5_events_in_order},
+    {"clear_empties_the_set_and_restarts_the_sequence",
+     clear_empties_the_set_and_restarts_the_sequence},
+};
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite suite = CU_add_suite("evset", NULL, NULL);
+    if (suite == NULL) {
+        CU_cleanup_registry();
+        return 2;
+    }
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
+            CU_cleanup_registry();
+            return 2;
+        }
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
+    CU_ErrorCode err = CU_get_error();
+    CU_cleanup_registry();
+    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+}
