@@ -25,6 +25,10 @@ struct experiment {
     sim_tally *blocked;     /* [window][stage][stage] */
     sim_tally *daily;       /* [2][day][stage] */
     sim_tally *census;      /* [census][stage][field] */
+    sim_tally *pub;         /* [window][hour] */
+    double *costs;          /* [window][EXPERIMENT_COSTS][rep] */
+    sim_summary *cost_summary;
+    const model_spec *spec;
 };
 
 static size_t metric_slot(const experiment *x, int w, int s, int m)
@@ -49,7 +53,11 @@ static experiment *alloc_experiment(const model_spec *spec, long reps)
     x->blocked = calloc((size_t)x->n_windows * ss + 1, sizeof *x->blocked);
     x->daily = calloc(2 * (size_t)x->n_days * (size_t)x->n_stages + 1, sizeof *x->daily);
     x->census = calloc((size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS + 1, sizeof *x->census);
-    if (!x->values || !x->summary || !x->blocked || !x->daily || !x->census) {
+    x->pub = calloc((size_t)x->n_windows * 24, sizeof *x->pub);
+    x->costs = calloc((size_t)x->n_windows * EXPERIMENT_COSTS * (size_t)reps + 1, sizeof *x->costs);
+    x->cost_summary = calloc((size_t)x->n_windows * EXPERIMENT_COSTS, sizeof *x->cost_summary);
+    x->spec = spec;
+    if (!x->pub || !x->costs || !x->cost_summary ||!x->values || !x->summary || !x->blocked || !x->daily || !x->census) {
         experiment_free(x);
         return NULL;
     }
@@ -65,6 +73,9 @@ void experiment_free(experiment *x)
     free(x->blocked);
     free(x->daily);
     free(x->census);
+    free(x->pub);
+    free(x->costs);
+    free(x->cost_summary);
     free(x);
 }
 
@@ -76,6 +87,7 @@ typedef struct rep_result {
     double *blocked;   /* [window][stage][stage] */
     double *daily;     /* [2][day][stage] */
     double *census;    /* [census][stage][field] */
+    double *pub;       /* [window][hour] */
 } rep_result;
 
 static size_t n_metrics(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT; }
@@ -89,7 +101,8 @@ static int rep_result_init(rep_result *r, const experiment *x)
     r->blocked = malloc(n_blocked(x) * sizeof *r->blocked + 1);
     r->daily = malloc(n_daily(x) * sizeof *r->daily + 1);
     r->census = malloc(n_census(x) * sizeof *r->census + 1);
-    return r->metrics && r->blocked && r->daily && r->census ? 0 : -1;
+    r->pub = malloc((size_t)x->n_windows * 24 * sizeof *r->pub);
+    return r->metrics && r->blocked && r->daily && r->census && r->pub ? 0 : -1;
 }
 
 static void rep_result_fini(rep_result *r)
@@ -98,6 +111,7 @@ static void rep_result_fini(rep_result *r)
     free(r->blocked);
     free(r->daily);
     free(r->census);
+    free(r->pub);
 }
 
 static void snapshot(const experiment *x, sim_engine *eng, rep_result *r)
@@ -120,6 +134,28 @@ static void snapshot(const experiment *x, sim_engine *eng, rep_result *r)
         for (int s = 0; s < x->n_stages; s++)
             memcpy(r->census + ((size_t)c * (size_t)x->n_stages + (size_t)s) * SIM_CENSUS_FIELDS,
                    sim_record_census_row(rec, c, s), SIM_CENSUS_FIELDS * sizeof(double));
+    for (int w = 0; w < x->n_windows; w++)
+        for (int h = 0; h < 24; h++)
+            r->pub[(size_t)w * 24 + (size_t)h] = sim_record_public_by_hour(rec, w, h);
+}
+
+/* Costs of one replication in a window: place-days times the cost per
+ * place-day of each stage, plus contacts; per person sheltered divides by
+ * the admissions into service stages (hotels, apartments, beds). */
+static void costs_of(const experiment *x, const rep_result *r, int w, double *total, double *per_person)
+{
+    const model_spec *spec = x->spec;
+    double len = spec->windows[w].to - spec->windows[w].from, cost = 0, sheltered = 0;
+    for (int s = 0; s < x->n_stages; s++) {
+        const double *m = r->metrics + metric_slot(x, w, s, 0);
+        if (!isnan(m[SIM_METRIC_OCCUPANCY_MEAN]))
+            cost += spec->stages[s].cost_per_day * m[SIM_METRIC_OCCUPANCY_MEAN] * len;
+        cost += m[SIM_METRIC_CONTACT_COST];
+        if (spec->stages[s].kind == MODEL_SERVICE)
+            sheltered += m[SIM_METRIC_ADMISSIONS];
+    }
+    *total = cost;
+    *per_person = sheltered > 0 ? cost / sheltered : NAN;
 }
 
 /* Folds one replication into the experiment. Called in replication order
@@ -137,6 +173,12 @@ static void absorb(experiment *x, const rep_result *r, long rep)
     for (size_t i = 0; i < n_census(x); i++)
         if (!isnan(r->census[i]))
             sim_tally_add(&x->census[i], r->census[i]);
+    for (size_t i = 0; i < (size_t)x->n_windows * 24; i++)
+        sim_tally_add(&x->pub[i], r->pub[i]);
+    for (int w = 0; w < x->n_windows; w++) {
+        double *c = x->costs + (size_t)w * EXPERIMENT_COSTS * (size_t)x->reps;
+        costs_of(x, r, w, &c[(size_t)rep], &c[(size_t)x->reps + (size_t)rep]);
+    }
 }
 
 /* A batch of replications runs in parallel, each worker taking the next
@@ -260,6 +302,10 @@ experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, lo
         memcpy(tmp, x->values + i * (size_t)count, (size_t)count * sizeof *tmp);
         sim_summary_of(tmp, (size_t)count, &x->summary[i]);
     }
+    for (size_t i = 0; i < (size_t)x->n_windows * EXPERIMENT_COSTS; i++) {
+        memcpy(tmp, x->costs + i * (size_t)count, (size_t)count * sizeof *tmp);
+        sim_summary_of(tmp, (size_t)count, &x->cost_summary[i]);
+    }
     free(tmp);
     return x;
 }
@@ -292,4 +338,18 @@ double experiment_census(const experiment *x, int census, int stage, int field)
 {
     const sim_tally *t = &x->census[((size_t)census * (size_t)x->n_stages + (size_t)stage) * SIM_CENSUS_FIELDS + (size_t)field];
     return t->n > 0 ? t->mean : NAN;
+}
+
+const sim_summary *experiment_cost(const experiment *x, int window, int which)
+{
+    return &x->cost_summary[(size_t)window * EXPERIMENT_COSTS + (size_t)which];
+}
+
+void experiment_public_by_hour(const experiment *x, int window, int hour, double *mean, double *lo, double *hi)
+{
+    const sim_tally *t = &x->pub[(size_t)window * 24 + (size_t)hour];
+    double h = sim_tally_ci95_half(t);
+    *mean = t->mean;
+    *lo = t->mean - h;
+    *hi = t->mean + h;
 }

@@ -36,4 +36,11 @@ void experiment_daily(const experiment *x, int waitlist, int day, int stage, dou
 /* Census field (SIM_CENSUS_*) averaged across replications (NaN if never defined). */
 double experiment_census(const experiment *x, int census, int stage, int field);
 
+/* Costs per window, across replications: total (EUR) and per person
+ * sheltered (admissions into service stages). */
+enum { EXPERIMENT_COST_TOTAL, EXPERIMENT_COST_PER_PERSON, EXPERIMENT_COSTS };
+const sim_summary *experiment_cost(const experiment *x, int window, int which);
+/* People in the public space at an hour of the day (0..23) within a window. */
+void experiment_public_by_hour(const experiment *x, int window, int hour, double *mean, double *lo, double *hi);
+
 #endif

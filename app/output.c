@@ -60,6 +60,20 @@ static int write_summary(FILE *f, const model_spec *spec, const experiment *x, c
     cJSON_AddNumberToObject(p, "events", experiment_events(x));
     add_date(p, "start", spec, 0);
     add_date(p, "end", spec, spec->horizon - 1);
+    /* Checked at every event of every replication; a violation stops the
+     * run, so a written summary means they all held. */
+    cJSON *inv = cJSON_AddObjectToObject(root, "invariants");
+    cJSON_AddBoolToObject(inv, "conservation", 1);
+    cJSON_AddBoolToObject(inv, "occupancy_within_capacity", 1);
+    cJSON_AddBoolToObject(inv, "event_times_monotone", 1);
+    cJSON_AddBoolToObject(inv, "no_deadlock", 1);
+    double worst = 0;
+    for (int s = 0; s < spec->n_stages; s++) {
+        double g = experiment_metric(x, 0, s, SIM_METRIC_LITTLE_GAP)->mean;
+        if (!isnan(g) && g > worst)
+            worst = g;
+    }
+    cJSON_AddNumberToObject(inv, "little_law_max_gap", worst);
     cJSON *windows = cJSON_AddObjectToObject(root, "windows");
     for (int w = 0; w < spec->n_windows; w++) {
         cJSON *wo = cJSON_AddObjectToObject(windows, spec->window_ids[w]);
@@ -86,6 +100,10 @@ static int write_summary(FILE *f, const model_spec *spec, const experiment *x, c
             }
         }
         cJSON_AddItemToObject(wo, "blocked_place_days", blocked);
+        cJSON *costs = cJSON_AddObjectToObject(wo, "costs");
+        cJSON_AddItemToObject(costs, "total_eur", summary_object(experiment_cost(x, w, EXPERIMENT_COST_TOTAL)));
+        cJSON_AddItemToObject(costs, "per_person_sheltered_eur",
+                              summary_object(experiment_cost(x, w, EXPERIMENT_COST_PER_PERSON)));
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
@@ -190,6 +208,19 @@ static int write_blocked(FILE *f, const model_spec *spec, const experiment *x, c
     return 0;
 }
 
+static int write_public(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+{
+    (void)prov;
+    fputs("window,hour,mean,ci95_low,ci95_high\n", f);
+    for (int w = 0; w < spec->n_windows; w++)
+        for (int h = 0; h < 24; h++) {
+            double mean, lo, hi;
+            experiment_public_by_hour(x, w, h, &mean, &lo, &hi);
+            fprintf(f, "%s,%d,%.10g,%.10g,%.10g\n", spec->window_ids[w], h, mean, lo, hi);
+        }
+    return 0;
+}
+
 static int write_one(const char *dir, const char *name, writer fn, const model_spec *spec,
                      const experiment *x, const output_provenance *prov, char *err, size_t errlen)
 {
@@ -227,7 +258,8 @@ int output_write(const char *dir, const model_spec *spec, const experiment *x,
     static const struct { const char *name; writer fn; int daily; } files[] = {
         {"occupancy.csv", write_occupancy, 1}, {"waiting.csv", write_waiting, 1},
         {"capacity.csv", write_capacity, 1}, {"census.csv", write_census, 0},
-        {"blocked.csv", write_blocked, 0}, {"summary.json", write_summary, 0},
+        {"blocked.csv", write_blocked, 0}, {"public_space_by_hour.csv", write_public, 0},
+        {"summary.json", write_summary, 0},
     };
     if (atomic_mkdirs(dir) != 0) {
         snprintf(err, errlen, "cannot create the output directory %s: %s", dir, strerror(errno));

@@ -73,6 +73,8 @@ static int add_stages(pathway *pw)
         c.level_of_value = st->level_of_value;
         c.absorbing = st->kind == MODEL_EXIT;
         c.overlay = st->kind == MODEL_DAY_SERVICE;
+        c.can_leave = st->n_hazards > 0;
+        c.public_space = st->kind == MODEL_POOL;
         c.behaviour = behaviour_of(pw, st->kind);
         if (sim_engine_add_stage(pw->eng, &c) != s)
             return -1;

@@ -34,6 +34,8 @@ void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
         sim_entity *x = sim_engine_entity(eng, e);
         if (x->visiting < 0) {
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
+            sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACT_COST, sim_engine_now(eng),
+                           pt->cost_per_contact);
             if (x->n_awaited == 0 && u < pt->accept)
                 street_refer(pw, e);
         }

@@ -43,8 +43,10 @@ typedef struct stage {
     sim_dist *patience;
     int priority_attr;
     uint8_t level_of_value[256];
-    int absorbing, overlay;
+    int absorbing, overlay, can_leave, public_space;
+    long n_blocked;             /* members waiting to move on */
     int in_worklist;
+    int mark;                   /* deadlock search */
     sim_behaviour behaviour;
 } stage;
 
@@ -79,6 +81,7 @@ struct sim_engine {
 
     int *worklist;
     int n_work;
+    long public_level;          /* members of public stages not on a visit */
     double *scratch;
     long scratch_cap;
     gsl_rng *patience_rng;
@@ -192,6 +195,8 @@ int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg)
         memcpy(st->level_of_value, cfg->level_of_value, 256);
     st->absorbing = cfg->absorbing;
     st->overlay = cfg->overlay;
+    st->can_leave = cfg->can_leave;
+    st->public_space = cfg->public_space;
     st->behaviour = cfg->behaviour;
     st->cap_now = INFINITY;
     return eng->n_stages++;
@@ -299,6 +304,12 @@ static void remove_member(sim_engine *eng, stage *st, long index, int overlay)
         eng->entities[last].member_index = (int32_t)index;
 }
 
+static void public_change(sim_engine *eng, long delta)
+{
+    eng->public_level += delta;
+    sim_record_public(eng->rec, eng->now, (double)eng->public_level);
+}
+
 static void push_work(sim_engine *eng, int s)
 {
     if (!eng->stages[s].in_worklist) {
@@ -345,7 +356,10 @@ static int level_of(const stage *st, const sim_entity *x)
  * its share, -1 removes it. */
 static void account_blocked(sim_engine *eng, const sim_entity *x, double sign)
 {
-    if (x->stage < 0 || x->n_awaited == 0 || eng->stages[x->stage].capacity == NULL)
+    if (x->stage < 0 || x->n_awaited == 0)
+        return;
+    eng->stages[x->stage].n_blocked += sign > 0 ? 1 : -1;
+    if (eng->stages[x->stage].capacity == NULL)
         return;
     double share = sign / x->n_awaited;
     for (int i = 0; i < x->n_awaited; i++)
@@ -390,6 +404,8 @@ static void enter(sim_engine *eng, sim_id e, int to, double wait)
     x->stage = to;
     x->t_enter = eng->now;
     sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
+    if (st->public_space)
+        public_change(eng, +1);
     if (st->behaviour.enter)
         st->behaviour.enter(st->behaviour.ctx, eng, to, e, 0.0);
 }
@@ -404,6 +420,8 @@ static void leave(sim_engine *eng, sim_id e, int positive)
     remove_member(eng, st, x->member_index, 0);
     x->stage = -1;
     x->token++;
+    if (st->public_space)
+        public_change(eng, -1);
     sim_record_occupancy(eng->rec, from, eng->now, (double)st->occupancy);
     sim_record_add(eng->rec, from, SIM_RAW_EXITS, eng->now, 1.0);
     sim_record_add(eng->rec, from, positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE,
@@ -445,6 +463,8 @@ void sim_engine_place(sim_engine *eng, sim_id e, int to, double elapsed)
     x->t_enter = eng->now - elapsed;
     x->t_arrival = x->t_enter;
     sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
+    if (st->public_space)
+        public_change(eng, +1);
     if (st->behaviour.enter)
         st->behaviour.enter(st->behaviour.ctx, eng, to, e, elapsed);
 }
@@ -460,6 +480,56 @@ static int awaits(const sim_entity *x, int s)
         if (x->awaited[i] == s)
             return 1;
     return 0;
+}
+
+/* Can this stage never lose a member nor gain a place again? */
+static int stuck(const sim_engine *eng, const stage *st)
+{
+    return st->capacity != NULL && !st->can_leave && st->occupancy >= st->cap_now &&
+           st->n_blocked == st->occupancy &&
+           sim_schedule_next_change(st->capacity, eng->now) == INFINITY;
+}
+
+/* Looks for a closed set of stuck stages reachable from s through what their
+ * members await (see the header). O(members of the set), and only entered
+ * when s itself is stuck, which never happens to stages with exits. */
+static void detect_deadlock(sim_engine *eng, int s)
+{
+    if (!stuck(eng, &eng->stages[s]))
+        return;
+    int *set = malloc((size_t)eng->n_stages * sizeof *set);
+    if (set == NULL)
+        return;
+    int n = 0, closed = 1;
+    set[n++] = s;
+    eng->stages[s].mark = 1;
+    for (int i = 0; i < n && closed; i++) {
+        stage *st = &eng->stages[set[i]];
+        if (!stuck(eng, st)) {
+            closed = 0;
+            break;
+        }
+        for (long m = 0; m < st->occupancy && closed; m++) {
+            const sim_entity *x = &eng->entities[st->members[m]];
+            for (int k = 0; k < x->n_awaited; k++) {
+                int a = x->awaited[k];
+                if (!eng->stages[a].mark) {
+                    eng->stages[a].mark = 1;
+                    set[n++] = a;
+                }
+            }
+        }
+    }
+    if (closed) {
+        size_t len = (size_t)snprintf(eng->detail, sizeof eng->detail, "deadlock: circular blocking between stages");
+        for (int i = 0; i < n && len < sizeof eng->detail; i++)
+            len += (size_t)snprintf(eng->detail + len, sizeof eng->detail - len, "%s %s", i ? "," : "",
+                                    eng->stages[set[i]].id);
+        sim_engine_fail(eng, SIM_ERR_DEADLOCK);
+    }
+    for (int i = 0; i < n; i++)
+        eng->stages[set[i]].mark = 0;
+    free(set);
 }
 
 sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *targets, int n)
@@ -496,6 +566,8 @@ sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *t
             sim_record_add(eng->rec, targets[0].stage, SIM_RAW_REJECTED, eng->now, 1.0);
         return SIM_REJECTED;
     }
+    if (holds_place)
+        detect_deadlock(eng, x->stage);
     if (!was_waiting) {
         x->t_wait = eng->now;
         for (int i = 0; i < x->n_awaited; i++) {
@@ -529,6 +601,8 @@ int sim_engine_visit(sim_engine *eng, sim_id e, int s)
         return 0;
     x->visiting = s;
     x->t_visit = eng->now;
+    if (x->stage >= 0 && eng->stages[x->stage].public_space)
+        public_change(eng, -1);
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_add(eng->rec, s, SIM_RAW_ADMISSIONS, eng->now, 1.0);
     return 1;
@@ -543,6 +617,8 @@ void sim_engine_end_visit(sim_engine *eng, sim_id e)
     stage *st = &eng->stages[s];
     remove_member(eng, st, x->visit_index, 1);
     x->visiting = -1;
+    if (x->stage >= 0 && eng->stages[x->stage].public_space)
+        public_change(eng, +1);
     x->visit_token++;
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_add(eng->rec, s, SIM_RAW_EXITS, eng->now, 1.0);
@@ -670,6 +746,7 @@ void sim_engine_reset(sim_engine *eng)
     eng->lives = 0;
     memset(&eng->counts, 0, sizeof eng->counts);
     eng->n_work = 0;
+    eng->public_level = 0;
     if (eng->rec == NULL)
         eng->rec = sim_record_new(eng->n_stages, eng->cfg.n_windows, eng->windows,
                                   eng->cfg.n_days, eng->cfg.n_census);
@@ -682,6 +759,8 @@ void sim_engine_reset(sim_engine *eng)
         stage *st = &eng->stages[s];
         st->occupancy = 0;
         st->n_waiting = 0;
+        st->n_blocked = 0;
+        st->mark = 0;
         st->in_worklist = 0;
         for (int l = 0; l < st->n_levels; l++)
             st->levels[l].head = st->levels[l].count = 0;

@@ -24,6 +24,10 @@
  * - An absorbing stage counts its admissions and frees the entity at once.
  * - An overlay stage (day services) holds entities that remain members of
  *   their main stage: a visit does not change where the entity is.
+ * - Deadlock: a set of full stages whose members are all blocked waiting for
+ *   stages of the same set, none of which can lose a member any other way
+ *   or gain capacity later, can never move again. The engine detects it
+ *   when it forms and stops the run with SIM_ERR_DEADLOCK, naming the stages.
  *
  * Stage behaviours (models/) are callbacks run when an entity enters or
  * leaves a stage; they schedule their own events through registered
@@ -118,6 +122,9 @@ typedef struct sim_stage_config {
     const uint8_t *level_of_value;  /* attribute value -> level */
     int absorbing;
     int overlay;
+    int can_leave;                  /* members may leave other than by being admitted
+                                       elsewhere (exit hazards): never deadlocked */
+    int public_space;               /* members count as present in the public space */
     sim_behaviour behaviour;
 } sim_stage_config;
 

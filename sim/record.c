@@ -27,13 +27,15 @@ struct sim_record {
     double *daily_occ;      /* [day][stage] */
     double *daily_wl;       /* [day][stage] */
     double *census;         /* [census][stage][SIM_CENSUS_FIELDS] */
+    level pub;              /* people in the public space */
+    double *pub_hours;      /* [window][24] person-days */
 };
 
 static const char *metric_names[SIM_METRIC_COUNT] = {
     "occupancy_mean", "admissions", "exits", "exits_positive", "exits_negative",
     "positive_share", "stay_mean_days", "stay_little_days", "wait_mean_days",
     "time_to_downstream_days", "waiting_mean", "rejected", "reneged", "contacts",
-    "blocked_place_days",
+    "blocked_place_days", "contact_cost", "little_law_gap",
 };
 
 const char *sim_metric_name(sim_metric m)
@@ -61,7 +63,8 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     rec->daily_occ = calloc((size_t)n_days * s + 1, sizeof *rec->daily_occ);
     rec->daily_wl = calloc((size_t)n_days * s + 1, sizeof *rec->daily_wl);
     rec->census = calloc((size_t)n_census * s * SIM_CENSUS_FIELDS + 1, sizeof *rec->census);
-    if (!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
+    rec->pub_hours = calloc(w * 24 + 1, sizeof *rec->pub_hours);
+    if (!rec->pub_hours ||!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
         !rec->daily_occ || !rec->daily_wl || !rec->census) {
         sim_record_free(rec);
         return NULL;
@@ -84,7 +87,15 @@ void sim_record_free(sim_record *rec)
     free(rec->daily_occ);
     free(rec->daily_wl);
     free(rec->census);
+    free(rec->pub_hours);
     free(rec);
+}
+
+static double overlap(const sim_window *w, double t0, double t1)
+{
+    double a = t0 > w->from ? t0 : w->from;
+    double b = t1 < w->to ? t1 : w->to;
+    return b > a ? b - a : 0.0;
 }
 
 void sim_record_reset(sim_record *rec)
@@ -98,14 +109,37 @@ void sim_record_reset(sim_record *rec)
     memset(rec->daily_occ, 0, (size_t)rec->n_days * s * sizeof *rec->daily_occ);
     memset(rec->daily_wl, 0, (size_t)rec->n_days * s * sizeof *rec->daily_wl);
     memset(rec->census, 0, (size_t)rec->n_census * s * SIM_CENSUS_FIELDS * sizeof *rec->census);
+    memset(rec->pub_hours, 0, w * 24 * sizeof *rec->pub_hours);
+    rec->pub.value = rec->pub.since = 0;
 }
 
-static double overlap(const sim_window *w, double t0, double t1)
+void sim_record_public(sim_record *rec, double t, double value)
 {
-    double a = t0 > w->from ? t0 : w->from;
-    double b = t1 < w->to ? t1 : w->to;
-    return b > a ? b - a : 0.0;
+    double t0 = rec->pub.since, v = rec->pub.value;
+    rec->pub.value = value;
+    rec->pub.since = t;
+    if (v == 0 || t <= t0)
+        return;
+    /* Walk the hours between t0 and t: O(hours crossed). */
+    double a = t0;
+    while (a < t) {
+        double hour_index = floor(a * 24.0);
+        double b = (hour_index + 1) / 24.0;
+        if (b > t)
+            b = t;
+        int h = (int)(hour_index - floor(hour_index / 24.0) * 24.0);
+        for (int w = 0; w < rec->n_windows; w++)
+            rec->pub_hours[(size_t)w * 24 + (size_t)h] += v * overlap(&rec->windows[w], a, b);
+        a = b;
+    }
 }
+
+double sim_record_public_by_hour(const sim_record *rec, int window, int hour)
+{
+    double len = rec->windows[window].to - rec->windows[window].from;
+    return len > 0 ? rec->pub_hours[(size_t)window * 24 + (size_t)hour] / (len / 24.0) : NAN;
+}
+
 
 /* Integrates value over [t0, t1) into a per-window array with the given
  * stride, and into a daily series if one is given. */
@@ -195,6 +229,7 @@ void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, 
 
 void sim_record_finish(sim_record *rec, double t)
 {
+    sim_record_public(rec, t, rec->pub.value);
     for (int s = 0; s < rec->n_stages; s++) {
         sim_record_occupancy(rec, s, t, rec->occ[s].value);
         sim_record_waitlist(rec, s, t, rec->wl[s].value);
@@ -234,6 +269,11 @@ void sim_record_metrics(const sim_record *rec, int window, int stage, double *ou
     out[SIM_METRIC_RENEGED] = r[SIM_RAW_RENEGED];
     out[SIM_METRIC_CONTACTS] = r[SIM_RAW_CONTACTS];
     out[SIM_METRIC_BLOCKED_PLACE_DAYS] = blocked;
+    out[SIM_METRIC_CONTACT_COST] = r[SIM_RAW_CONTACT_COST];
+    /* Little's law over a window: mean occupancy against the arrival rate
+     * times the mean stay, both measured by exits; boundary effects (people
+     * present at the window's edges) vanish as the window grows. */
+    out[SIM_METRIC_LITTLE_GAP] = occ > 0 && exits > 0 ? fabs(occ - r[SIM_RAW_STAY_SUM] / len) / occ : NAN;
 }
 
 double sim_record_blocked_days(const sim_record *rec, int window, int stage, int awaited)

@@ -27,6 +27,7 @@ typedef enum sim_raw {
     SIM_RAW_REJECTED,        /* turned away: no room and no room to wait */
     SIM_RAW_RENEGED,         /* gave up waiting (patience ran out) */
     SIM_RAW_CONTACTS,        /* outreach or visit contacts made there */
+    SIM_RAW_CONTACT_COST,    /* their cost */
     SIM_RAW_COUNT
 } sim_raw;
 
@@ -47,6 +48,8 @@ typedef enum sim_metric {
     SIM_METRIC_RENEGED,
     SIM_METRIC_CONTACTS,
     SIM_METRIC_BLOCKED_PLACE_DAYS,
+    SIM_METRIC_CONTACT_COST,     /* cost of the contacts made there */
+    SIM_METRIC_LITTLE_GAP,       /* |L - lambda W| / L with W from completed stays */
     SIM_METRIC_COUNT
 } sim_metric;
 
@@ -75,6 +78,11 @@ void sim_record_waitlist(sim_record *rec, int stage, double t, double level);
 /* Adds delta to the number of places of `stage` held by people waiting for
  * `awaited` (fractions when someone waits for several stages at once). */
 void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, double delta);
+/* The number of people in the public space changed at time t (integrated
+ * by hour of the day: day fractions are hours since midnight). */
+void sim_record_public(sim_record *rec, double t, double level);
+/* Mean number in the public space at hour h (0..23) within a window. */
+double sim_record_public_by_hour(const sim_record *rec, int window, int hour);
 /* Adds `value` to a raw counter in every window containing t. */
 void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value);
 /* Records the census of a stage from the elapsed times of those present

@@ -49,7 +49,7 @@ static int exists(const char *path)
 }
 
 static const char *outputs[] = {"summary.json", "occupancy.csv", "waiting.csv", "capacity.csv",
-                                "census.csv", "blocked.csv"};
+                                "census.csv", "blocked.csv", "public_space_by_hour.csv"};
 
 static void help_and_version_succeed(void)
 {
