@@ -5,7 +5,12 @@
  * a person drawn from the pool who is not already inside, for a drawn visit
  * length. At closing time everyone goes back outside. A visit may lead to a
  * referral onwards (orientation). Visitors stay members of their pool: the
- * pathway position does not change, only where they are in the day. */
+ * pathway position does not change, only where they are in the day.
+ *
+ * Requests that find every seat taken are lost, so none is generated while
+ * the service is full: the next request is drawn from the moment a seat
+ * frees. Poisson requests have independent increments, so this is the same
+ * process, without the events that could only be turned away. */
 #include "models/pathway_internal.h"
 #include "sim/nhpp.h"
 
@@ -32,6 +37,7 @@ static void schedule_boundary(pathway *pw, int s)
 
 void day_service_start(pathway *pw, int s)
 {
+    pw->day_full[s] = 0;
     schedule_visit(pw, s);
     schedule_boundary(pw, s);
 }
@@ -43,9 +49,13 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
     const model_stage *st = &pw->spec->stages[s];
     gsl_rng *r = pw->stage_rng[s];
     long n = sim_engine_occupancy(eng, st->pool);
+    if (sim_engine_occupancy(eng, s) >= sim_engine_capacity(eng, s)) {
+        pw->day_full[s] = 1;   /* resumed by the next freed seat */
+        return;
+    }
     double u = gsl_rng_uniform(r);
     double length = sim_dist_sample(st->visit, r);
-    if (n > 0 && sim_engine_occupancy(eng, s) < sim_engine_capacity(eng, s)) {
+    if (n > 0) {
         /* A few tries to find someone outside: visitors are a small share. */
         for (int attempt = 0; attempt < 8; attempt++) {
             sim_id e = sim_engine_member(eng, st->pool, (long)gsl_rng_uniform_int(r, (unsigned long)n));
@@ -64,12 +74,22 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
     schedule_visit(pw, s);
 }
 
+static void seat_freed(pathway *pw, int s)
+{
+    if (pw->day_full[s]) {
+        pw->day_full[s] = 0;
+        schedule_visit(pw, s);
+    }
+}
+
 void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev)
 {
-    (void)ctx;
+    pathway *pw = ctx;
     sim_entity *x = sim_engine_entity(eng, ev->subject);
-    if (x->visiting == ev->arg && x->visit_token == ev->token)
+    if (x->visiting == ev->arg && x->visit_token == ev->token) {
         sim_engine_end_visit(eng, ev->subject);
+        seat_freed(pw, ev->arg);
+    }
 }
 
 void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev)
@@ -79,5 +99,6 @@ void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev)
     if (!sim_week_is_open(pw->spec->stages[s].hours, sim_engine_now(eng)))
         while (sim_engine_occupancy(eng, s) > 0)
             sim_engine_end_visit(eng, sim_engine_member(eng, s, sim_engine_occupancy(eng, s) - 1));
+    seat_freed(pw, s);
     schedule_boundary(pw, s);
 }

@@ -119,8 +119,9 @@ pathway *pathway_new(const model_spec *spec)
     pw->source_rng = rng_array(spec->n_sources);
     pw->patrol_rng = rng_array(spec->n_patrols);
     pw->source_count = calloc((size_t)spec->n_sources + 1, sizeof *pw->source_count);
+    pw->day_full = calloc((size_t)spec->n_stages + 1, 1);
     if (!pw->eng || !pw->patience_rng || !pw->initial_rng || !pw->stage_rng ||
-        !pw->source_rng || !pw->patrol_rng || !pw->source_count)
+        !pw->source_rng || !pw->patrol_rng || !pw->source_count || !pw->day_full)
         goto err;
     if (add_stages(pw) != 0 || add_handlers(pw) != 0)
         goto err;
@@ -142,6 +143,7 @@ void pathway_free(pathway *pw)
     rng_array_free(pw->source_rng, pw->spec->n_sources);
     rng_array_free(pw->patrol_rng, pw->spec->n_patrols);
     free(pw->source_count);
+    free(pw->day_full);
     free(pw);
 }
 

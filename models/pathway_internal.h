@@ -17,6 +17,7 @@ struct pathway {
     gsl_rng **source_rng;    /* arrival times and attributes: per source */
     gsl_rng **patrol_rng;
     double *source_count;
+    char *day_full;          /* per stage: a day service waiting for a free seat */
     int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
         ev_boundary, ev_transition;
 };
