@@ -6,6 +6,7 @@
  * written before the input has been fully checked. */
 #include "app/cli.h"
 
+#include "app/census.h"
 #include "app/diag.h"
 #include "app/experiment.h"
 #include "app/output.h"
@@ -64,6 +65,10 @@ static const char *const run_help =
     "  -s, --seed N           random seed (default: the scenario's, else 1)\n"
     "  -r, --replications R   number of replications (default: the scenario's)\n"
     "      --replication K    run replication K alone (same numbers as inside a batch)\n"
+    "      --census FILE.csv  start from the people present today instead of the\n"
+    "                         scenario's initial state: CSV stage,days,ready[,attr...]\n"
+    "                         (days already spent; ready=1 if waiting to move on);\n"
+    "                         remaining stays are drawn given the time already spent\n"
     "  -j, --threads T        replications in parallel (default: all cores); the\n"
     "                         results are identical whatever T\n"
     "      --set PATH=VALUE   change the scenario before running; repeatable.\n"
@@ -87,6 +92,7 @@ static const char *const validate_help =
 typedef struct run_options {
     const char *scenario;
     const char *out;
+    const char *census;
     const char *sets[MAX_SETS];
     int n_sets;
     int has_seed, has_reps, has_rep, quiet, threads;
@@ -161,6 +167,10 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
             o->rep = v;
             o->has_rep = 1;
             i++;
+        } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--census") == 0) {
+            if (next == NULL || !*next)
+                return usage_error(cmd, "%s needs a CSV file", a);
+            o->census = argv[++i];
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0)) {
             if (next == NULL || parse_count(next, 1, 1024, &v) != 0)
                 return usage_error(cmd, "%s needs a number of threads from 1 to 1024", a);
@@ -189,6 +199,19 @@ static int load(const run_options *o, scenario_result *res)
     }
     int rc = o->scenario ? scenario_load_file(o->scenario, o->sets, o->n_sets, d, res)
                          : scenario_load_text(scenario_embedded_baseline, o->sets, o->n_sets, d, res);
+    if (rc == 0 && o->census) {
+        diag *dc = diag_new(o->census);
+        if (dc == NULL || census_load(o->census, res->spec, dc) != 0) {
+            if (dc)
+                diag_print(dc, stderr);
+            fprintf(stderr, "%s: nothing was run or written.\n", o->census);
+            scenario_result_fini(res);
+            diag_free(dc);
+            diag_free(d);
+            return CLI_BAD_INPUT;
+        }
+        diag_free(dc);
+    }
     if (rc != 0) {
         diag_print(d, stderr);
         fprintf(stderr, "%s: %d problem%s; nothing was run or written.\n", name, diag_count(d),
@@ -292,7 +315,7 @@ static int cmd_run(int argc, char **argv)
         printf("%s: %ld replication%s, seed %llu, %.0f events\n", spec->name, reps, reps == 1 ? "" : "s",
                (unsigned long long)seed, experiment_events(x));
         output_print_table(stdout, spec, x);
-        printf("\nwritten: %s/{summary.json,occupancy.csv,waiting.csv,capacity.csv,census.csv,blocked.csv}\n", outdir);
+        printf("\nwritten: %s/ (summary.json, occupancy.csv, waiting.csv, capacity.csv, census.csv, blocked.csv, public_space_by_hour.csv)\n", outdir);
     }
     free(command);
     experiment_free(x);

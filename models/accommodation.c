@@ -20,6 +20,10 @@ void accommodation_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double
         return;
     double rest = sim_dist_sample_remaining(st->stay, pw->stage_rng[stage], elapsed);
     sim_entity *x = sim_engine_entity(eng, e);
+    if (x->flags & PATHWAY_READY) {   /* listed as ready in a census */
+        x->flags &= (uint8_t)~PATHWAY_READY;
+        rest = 0;
+    }
     sim_engine_schedule(eng, sim_engine_now(eng) + rest, SIM_PRIORITY_DEFAULT, pw->ev_ready, e,
                         x->token, 0);
 }

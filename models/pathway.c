@@ -165,9 +165,34 @@ static void seed_streams(pathway *pw, uint64_t seed, uint64_t rep)
         sim_rng_reset(pw->patrol_rng[i], seed, rep, stream_key("patrol", spec->patrols[i].id));
 }
 
+/* A census: each person as listed, remaining stays and exits drawn
+ * conditionally on the time already spent (see exits.c, accommodation.c). */
+static void place_people(pathway *pw)
+{
+    const model_spec *spec = pw->spec;
+    for (long i = 0; i < spec->n_people; i++) {
+        const model_person *p = &spec->people[i];
+        sim_id e = sim_engine_spawn(pw->eng);
+        if (e < 0)
+            return;
+        attributes_draw(pw, e, pw->initial_rng, NULL);
+        sim_entity *x = sim_engine_entity(pw->eng, e);
+        for (int a = 0; a < spec->n_attributes && a < SIM_MAX_ATTRS; a++)
+            if (p->attr[a] >= 0)
+                x->attr[a] = (uint8_t)p->attr[a];
+        if (p->ready)
+            x->flags |= PATHWAY_READY;
+        sim_engine_place(pw->eng, e, p->stage, p->elapsed);
+    }
+}
+
 static void place_initial(pathway *pw)
 {
     const model_spec *spec = pw->spec;
+    if (spec->n_people > 0) {
+        place_people(pw);
+        return;
+    }
     for (int i = 0; i < spec->n_initial; i++) {
         const model_initial *in = &spec->initial[i];
         for (long k = 0; k < in->count; k++) {

@@ -63,6 +63,7 @@ void model_spec_free(model_spec *spec)
     for (int i = 0; i < spec->n_initial; i++)
         sim_dist_free(spec->initial[i].elapsed);
     free(spec->initial);
+    free(spec->people);
     for (int i = 0; i < spec->n_windows; i++)
         free(spec->window_ids[i]);
     free(spec->window_ids);

@@ -107,6 +107,15 @@ typedef struct model_initial {
     sim_dist *elapsed;           /* NULL: just arrived */
 } model_initial;
 
+/* One person of a census (start from today): where they are, for how
+ * long, whether ready to move on; attribute values, -1 to draw them. */
+typedef struct model_person {
+    int stage;
+    double elapsed;
+    int ready;
+    int attr[SIM_MAX_ATTRS];
+} model_person;
+
 typedef struct model_spec {
     char *name;
     char *description;
@@ -127,6 +136,8 @@ typedef struct model_spec {
     model_patrol *patrols;
     int n_initial;
     model_initial *initial;
+    long n_people;               /* a census replaces `initial` when > 0 */
+    model_person *people;
     int n_windows;               /* window 0 is "all", the whole horizon */
     char **window_ids;
     sim_window *windows;

@@ -187,6 +187,38 @@ static void unwritable_output_fails_with_status_1(void)
     CU_ASSERT_EQUAL(run(7, a), 1);
 }
 
+static void census_starts_from_the_people_listed(void)
+{
+    char census[512], out[512], bad[512], bad_out[512];
+    snprintf(census, sizeof census, "%s/census.csv", tmpdir);
+    snprintf(out, sizeof out, "%s/census-run", tmpdir);
+    FILE *f = fopen(census, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    /* Four people ready to move on, in ASSORE for years, with PHASE open. */
+    fputs("stage,days,ready,health\nassore,900,1,mild\nassore,800,1,mild\nassore,700,1,mild\nassore,600,1,mild\n", f);
+    fclose(f);
+    const char *a[] = {"parcours", "run", "--census", census, "--set", "stages.phase.capacity=null",
+                       "--set", "end=\"2019-01-10\"", "--set", "windows=[]", "--set", "census=[]",
+                       "--out", out, "-r", "2", "-q"};
+    CU_ASSERT_EQUAL_FATAL(run(17, a), 0);
+    char *json = slurp(out, "summary.json", NULL);
+    cJSON *root = cJSON_Parse(json);
+    cJSON *adm = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(root, "windows"), "all"), "stages"), "assore"), "exits_positive"), "mean");
+    CU_ASSERT(cJSON_IsNumber(adm) && adm->valuedouble >= 4);   /* all four moved on (to PHASE, or court if ordered) */
+    cJSON_Delete(root);
+    free(json);
+    snprintf(bad, sizeof bad, "%s/bad-census.csv", tmpdir);
+    snprintf(bad_out, sizeof bad_out, "%s/bad-census-run", tmpdir);
+    f = fopen(bad, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs("stage,days,ready\nnowhere,-3,2\n", f);
+    fclose(f);
+    const char *b[] = {"parcours", "run", "--census", bad, "--out", bad_out, "-q"};
+    CU_ASSERT_EQUAL(run(7, b), 2);
+    CU_ASSERT_FALSE(exists(bad_out));
+}
+
 static void validate_accepts_shipped_scenarios(void)
 {
     const char *a[] = {"parcours", "validate", "scenarios/paris-2019-plan.json"};
@@ -206,6 +238,7 @@ int main(void)
     CU_add_test(s, "same_seed_gives_identical_bytes", same_seed_gives_identical_bytes);
     CU_add_test(s, "bad_scenario_exits_2_and_writes_nothing", bad_scenario_exits_2_and_writes_nothing);
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
+    CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
