@@ -15,13 +15,14 @@ void accommodation_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double
 {
     pathway *pw = ctx;
     const model_stage *st = &pw->spec->stages[stage];
+    sim_engine_entity(eng, e)->flags &= (uint8_t)~PATHWAY_READY;
     exits_schedule(pw, stage, e, elapsed);
     if (st->stay == NULL)
         return;
     double rest = sim_dist_sample_remaining(st->stay, pw->stage_rng[stage], elapsed);
     sim_entity *x = sim_engine_entity(eng, e);
-    if (x->flags & PATHWAY_READY) {   /* listed as ready in a census */
-        x->flags &= (uint8_t)~PATHWAY_READY;
+    if (x->flags & PATHWAY_LISTED_READY) {
+        x->flags &= (uint8_t)~PATHWAY_LISTED_READY;
         rest = 0;
     }
     sim_engine_schedule(eng, sim_engine_now(eng) + rest, SIM_PRIORITY_DEFAULT, pw->ev_ready, e,

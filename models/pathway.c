@@ -181,7 +181,7 @@ static void place_people(pathway *pw)
             if (p->attr[a] >= 0)
                 x->attr[a] = (uint8_t)p->attr[a];
         if (p->ready)
-            x->flags |= PATHWAY_READY;
+            x->flags |= PATHWAY_LISTED_READY;
         sim_engine_place(pw->eng, e, p->stage, p->elapsed);
     }
 }

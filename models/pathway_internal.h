@@ -6,7 +6,10 @@
 
 #include <gsl/gsl_rng.h>
 
-enum { PATHWAY_READY = 1 };   /* sim_entity.flags: stay is over */
+/* sim_entity.flags. READY: the stay in the current stage is over (cleared
+ * on entering a stage). LISTED_READY: a census lists the person as ready,
+ * so their first stay is already over. */
+enum { PATHWAY_READY = 1, PATHWAY_LISTED_READY = 2 };
 
 struct pathway {
     const model_spec *spec;

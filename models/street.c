@@ -8,7 +8,7 @@
 
 void street_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double elapsed)
 {
-    (void)eng;
+    sim_engine_entity(eng, e)->flags &= (uint8_t)~(PATHWAY_READY | PATHWAY_LISTED_READY);
     exits_schedule(ctx, stage, e, elapsed);
 }
 

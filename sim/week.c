@@ -103,10 +103,17 @@ static double week_pos(const sim_week *w, double t, double *week_start)
 int sim_week_is_open(const sim_week *w, double t)
 {
     double base;
-    double x = week_pos(w, t, &base);
-    for (int i = 0; i < w->n; i++)
-        if (x >= w->iv[i].from && x < w->iv[i].to)
-            return 1;
+    week_pos(w, t, &base);
+    /* Compare absolute times built exactly as sim_week_next_change builds
+     * them (base + bound): the position t - base can round to the other
+     * side of a bound, and then the state at a returned change time would
+     * not be the new state (an NHPP would run a closed period as open).
+     * The previous week is tried too in case rounding in week_pos put t
+     * just before its week start. */
+    for (int pass = 0; pass < 2; pass++, base -= 7.0)
+        for (int i = 0; i < w->n; i++)
+            if (t >= base + w->iv[i].from && t < base + w->iv[i].to)
+                return 1;
     return 0;
 }
 
@@ -117,8 +124,10 @@ double sim_week_next_change(const sim_week *w, double t)
     double base;
     week_pos(w, t, &base);
     /* Compare absolute times, not positions in the week: rounding in the
-     * position must never return t itself (the caller would loop). */
-    for (int pass = 0; pass < 3; pass++, base += 7.0) {
+     * position must never return t itself (the caller would loop). Start a
+     * week early in case rounding in week_pos put t before its week start. */
+    base -= 7.0;
+    for (int pass = 0; pass < 4; pass++, base += 7.0) {
         for (int i = 0; i < w->n; i++) {
             /* A boundary at 7 that meets one at 0 is not a change. */
             int from_is_wrap = w->iv[i].from == 0 && w->iv[w->n - 1].to == 7;

@@ -17,9 +17,11 @@
 enum { N_DRAWS = 200000 };
 static const double z_limit = 4.5;
 
-static gsl_rng *stream(unsigned long source)
+/* Each check gets its own fixed seed, so checks do not share draws and a
+ * failure reproduces alone. */
+static gsl_rng *stream(unsigned long k)
 {
-    gsl_rng *r = sim_rng_new(20240601u, 0, source);
+    gsl_rng *r = sim_rng_new(20240601u + k, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     return r;
 }
@@ -227,6 +229,26 @@ static void empirical_remaining_time_excludes_values_not_above_elapsed(void)
     CU_ASSERT_EQUAL(sim_dist_sample_remaining(d, r, 25.0), 0.0);
     gsl_rng_free(r);
     sim_dist_free(d);
+
+    /* The excluded value's weight must not leak to the others: after
+     * exactly 5, the values 20 and 30 stay equally likely (mean remaining
+     * 20, sd 5). */
+    const double four[] = {1.0, 5.0, 20.0, 30.0};
+    d = sim_dist_new_empirical(four, NULL, 4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    r = stream(15);
+    sum = 0;
+    other = 0;
+    for (int i = 0; i < n; i++) {
+        double x = sim_dist_sample_remaining(d, r, 5.0);
+        if (x != 15.0 && x != 25.0)
+            other++;
+        sum += x;
+    }
+    CU_ASSERT_EQUAL(other, 0);
+    CU_ASSERT(fabs(sum / n - 20.0) <= z_limit * 5.0 / sqrt((double)n));
+    gsl_rng_free(r);
+    sim_dist_free(d);
 }
 
 /* For the laws drawn by inversion, compare with the definition: draw X
@@ -245,10 +267,15 @@ static void check_remaining_by_rejection(const char *what, sim_dist *d, double e
         negative += x < 0;
         s1 += x;
         q1 += x * x;
-        double y;
-        do
+        /* Bounded, so that a law with almost no mass above `elapsed` (a
+         * parameterisation bug) fails instead of hanging. */
+        double y = elapsed;
+        for (int tries = 0; tries < 10000 && !(y > elapsed); tries++)
             y = sim_dist_sample(d, r);
-        while (!(y > elapsed));
+        if (!(y > elapsed)) {
+            CU_FAIL("rejection sampling found no draw above elapsed");
+            break;
+        }
         s2 += y - elapsed;
         q2 += (y - elapsed) * (y - elapsed);
     }
