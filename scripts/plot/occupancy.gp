@@ -17,11 +17,12 @@
 #   gnuplot -e "dir='out/paris-baseline'; fmt='svg'" scripts/plot/occupancy.gp
 # Optional variables: term='...' replaces the whole terminal setting,
 #                     stages='assore phase uhs' chooses the panels.
-# Needs gnuplot >= 5.2 and awk.
+# Needs gnuplot >= 5.4 and awk.
 
 # ---- settings -------------------------------------------------------------
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
+run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
@@ -38,6 +39,9 @@ if (!exists("stages")) stages = "assore caarud phase uhs court act lhss lam hous
 in_occ = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", occ))
 in_cap = system(sprintf("[ -r '%s' ] && awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", cap, cap))
 has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
+# Without capacity.csv the (then empty) capacity loops below still open their
+# file: point them at one that exists to avoid a warning.
+if (in_cap eq "") cap = occ
 
 panels = ""
 do for [s in in_occ] { if (has(stages, s)) { panels = panels . " " . s } }
@@ -89,7 +93,7 @@ cap_colour  = "#d62728"
 cols = ceil(sqrt(n))
 rows = ceil(n * 1.0 / cols)
 set multiplot layout rows, cols title sprintf("Occupancy by stage (mean across replications, 95%% band) and capacity -- %s", \
-    system(sprintf("basename '%s'", dir))) font ",12"
+    run_name) font ",12"
 
 do for [i = 1:n] {
     s = word(panels, i)

@@ -16,11 +16,12 @@
 # Optional variables: term='...' replaces the whole terminal setting,
 #                     street='street' names the public-space stage,
 #                     rest='rest_chapelle rest_eole' chooses the rest areas.
-# Needs gnuplot >= 5.2 and awk.
+# Needs gnuplot >= 5.4 and awk.
 
 # ---- settings -------------------------------------------------------------
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
+run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
@@ -35,6 +36,9 @@ cap = dir . "/capacity.csv"
 in_occ = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", occ))
 in_cap = system(sprintf("[ -r '%s' ] && awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", cap, cap))
 has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
+# Without capacity.csv the (then empty) capacity loops below still open their
+# file: point them at one that exists to avoid a warning.
+if (in_cap eq "") cap = occ
 if (!has(in_occ, street)) { exit error "street.gp: no stage '" . street . "' in " . occ }
 if (!exists("rest")) {
     rest = ""
@@ -54,8 +58,10 @@ pick(s, c) = (strcol(2) eq s ? column(c) : NaN)
 # ---- y ranges (stats must run before `set xdata time`) ---------------------
 stats occ every ::1 using (pick(street, 5)) name "S" nooutput
 rest_top = 0
+rest_caps = 0                   # how many rest areas have a capacity
 do for [i = 1:n_rest] {
     s = word(rest, i)
+    rest_caps = rest_caps + has(in_cap, s)
     stats occ every ::1 using (pick(s, 5)) name "R" nooutput
     if (R_max > rest_top) { rest_top = R_max }
     if (has(in_cap, s)) {
@@ -88,7 +94,7 @@ set rmargin 22                  # same right margin too; the keys go there
 set key outside right top vertical Left reverse samplen 2
 
 set multiplot title sprintf("People in public space%s -- %s", \
-    (n_rest > 0 ? " and rest areas" : ""), system(sprintf("basename '%s'", dir))) font ",12"
+    (n_rest > 0 ? " and rest areas" : ""), run_name) font ",12"
 
 # Top panel: street
 if (n_rest > 0) { set origin 0, 0.36; set size 1, 0.60 } else { set origin 0, 0; set size 1, 0.96 }
@@ -108,7 +114,7 @@ if (n_rest > 0) {
              with lines lw 1.5 lc rgb rest_colour(i) title word(rest, i), \
          for [i = 1:n_rest] for [k = 1:(has(in_cap, word(rest, i)) ? 1 : 0)] cap every ::1 using 1:(pick(word(rest, i), 3)) \
              with steps lw 1 dt 2 lc rgb rest_colour(i) notitle, \
-         keyentry with lines lw 1 dt 2 lc rgb "#555555" title "capacity (dashed,\nsame colour)"
+         for [k = 1:(rest_caps > 0 ? 1 : 0)] keyentry with lines lw 1 dt 2 lc rgb "#555555" title "capacity (dashed)"
 }
 unset multiplot
 unset output
