@@ -11,6 +11,7 @@
 #include "app/experiment.h"
 #include "app/output.h"
 #include "app/scenario.h"
+#include "app/sweep.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +31,8 @@ static const char *const main_help =
     "  run [SCENARIO.json]    run replications and write summary.json and CSV files\n"
     "                         (without a scenario: the embedded Paris baseline)\n"
     "  validate SCENARIO.json check a scenario and list every problem in it\n"
+    "  sweep SWEEP.json       run a scenario over a grid or Latin hypercube of its\n"
+    "                         parameters, one row per point in sweep.csv\n"
     "  help [COMMAND]         show help for a command\n"
     "\n"
     "options:\n"
@@ -41,9 +44,11 @@ static const char *const main_help =
     "  parcours run scenarios/paris-2019-plan.json --replications 200\n"
     "  parcours run --set stages.lhss.capacity=50 --out out/lhss50\n"
     "  parcours validate my-scenario.json\n"
+    "  parcours sweep scenarios/sweeps/paris-lhss-lam.json   # 9 points -> out/paris-lhss-lam/\n"
     "\n"
     "exit status: 0 success, 1 the run or writing failed, 2 bad input.\n"
-    "The scenario format: docs/scenario-format.md; the model: docs/model.md.\n";
+    "The scenario format: docs/scenario-format.md; the model: docs/model.md;\n"
+    "sweeps and batch runs: docs/batch.md.\n";
 
 static const char *const run_help =
     "usage: parcours run [SCENARIO.json] [OPTIONS]\n"
@@ -358,13 +363,19 @@ int cli_main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         const char *what = argc > 2 ? argv[2] : "";
-        fputs(strcmp(what, "run") == 0 ? run_help : strcmp(what, "validate") == 0 ? validate_help : main_help, stdout);
+        fputs(strcmp(what, "run") == 0        ? run_help
+              : strcmp(what, "validate") == 0 ? validate_help
+              : strcmp(what, "sweep") == 0    ? sweep_help
+                                              : main_help,
+              stdout);
         return CLI_OK;
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
-    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, help; see parcours --help)\n", cmd);
+    if (strcmp(cmd, "sweep") == 0)
+        return sweep_main(argc - 2, argv + 2);
+    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, help; see parcours --help)\n", cmd);
     return CLI_BAD_INPUT;
 }

@@ -19,6 +19,7 @@
 #include "sim/record.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -699,7 +700,9 @@ int sweep_journal_load(sweep_run *r)
             free(path);
             return CLI_OK;
         }
-        if (r->verbose)
+        if (r->verbose && e == ENOTDIR)
+            fprintf(stderr, "parcours sweep: cannot use %s as the output directory: %s\n", r->outdir, strerror(e));
+        else if (r->verbose)
             fprintf(stderr, "parcours sweep: cannot read %s: %s\n", path, strerror(e));
         free(path);
         return CLI_FAILURE;
@@ -890,6 +893,25 @@ static char *make_row(const sweep_run *r, long p, const experiment *x)
     return buf;
 }
 
+/* Removes the temporary files (NAME.tmp.PID, see atomic.h) that a process
+ * killed while writing left in dir. */
+static void remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strstr(e->d_name, ".tmp.") == NULL)
+            continue;
+        char *path = path_join(dir, e->d_name);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+    closedir(d);
+}
+
 int sweep_begin(sweep_run *r)
 {
     char err[1200];
@@ -902,6 +924,17 @@ int sweep_begin(sweep_run *r)
         return CLI_FAILURE;
     }
     free(points);
+    /* Nothing else writes into DIR now; a killed run may have left
+     * temporaries in DIR and in the directories of unfinished points. */
+    remove_stale_temporaries(r->outdir);
+    for (long p = 0; p < r->def.n_points; p++) {
+        if (r->done[p])
+            continue;
+        char *dir = point_dir(r, p);
+        if (dir)
+            remove_stale_temporaries(dir);
+        free(dir);
+    }
     char buf[64];
     cJSON *root = cJSON_CreateObject();
     cJSON *pv = cJSON_AddObjectToObject(root, "provenance");
@@ -1038,6 +1071,8 @@ static void clear_line(sweep_run *r)
 static void show_progress(void *ctx, long done, long total)
 {
     sweep_run *r = ctx;
+    if (r->poll)
+        r->poll(r);
     if (!r->progress)
         return;
     double el = sweep_seconds_since(&r->session_start);
@@ -1154,9 +1189,11 @@ int sweep_point_record(sweep_run *r, long p, const char *row, char *err, size_t 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int rc = atomic_mkdirs(dir) == 0 ? write_atomic_text(path, row, err, errlen) : -1;
-    if (rc != 0 && errno && !*err)
+    int rc = -1;
+    if (atomic_mkdirs(dir) != 0)
         snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+    else
+        rc = write_atomic_text(path, row, err, errlen);
     free(dir);
     free(path);
     if (rc != 0)
@@ -1184,7 +1221,10 @@ void sweep_report_point(sweep_run *r, long p, const char *row, double seconds)
     char what[512];
     describe_point(r, p, what, sizeof what);
     (void)row;
-    printf("point %0*ld (%s): %ld replications, %.1fs [%ld/%ld done]\n", r->digits, p, what, r->row_reps[p], seconds,
+    char took[32] = "";
+    if (seconds >= 0)
+        snprintf(took, sizeof took, ", %.1fs", seconds);
+    printf("point %0*ld (%s): %ld replications%s [%ld/%ld done]\n", r->digits, p, what, r->row_reps[p], took,
            r->n_done, r->def.n_points);
     fflush(stdout);
 }
@@ -1230,7 +1270,7 @@ static void list_points(const sweep_run *r)
     }
 }
 
-static void announce(sweep_run *r)
+void sweep_announce(sweep_run *r)
 {
     if (!r->verbose || r->o.quiet)
         return;
@@ -1298,7 +1338,7 @@ static int run_serial(sweep_run *r)
     return CLI_OK;
 }
 
-static void conclude(const sweep_run *r, long already)
+void sweep_conclude(const sweep_run *r, long already)
 {
     if (!r->verbose || r->o.quiet)
         return;
@@ -1337,13 +1377,13 @@ int sweep_main(int argc, char **argv)
         rc = sweep_begin(&r);
     long already = r.n_done;
     if (rc == CLI_OK) {
-        announce(&r);
+        sweep_announce(&r);
         rc = run_serial(&r);
     }
     if (rc == CLI_OK)
         rc = sweep_finish(&r);
     if (rc == CLI_OK)
-        conclude(&r, already);
+        sweep_conclude(&r, already);
     sweep_run_fini(&r);
     return rc;
 }

@@ -78,6 +78,8 @@ typedef struct sweep_run {
     int progress, line_shown;
     long session_points, session_done, current_point;
     struct timespec session_start;
+    /* Called between batches of replications (MPI: rank 0 takes in rows). */
+    void (*poll)(struct sweep_run *r);
 } sweep_run;
 
 /* Parses options; returns -1 after printing help, 0, or an exit status. */
@@ -104,8 +106,12 @@ void sweep_run_fini(sweep_run *r);
 void sweep_signals_install(void);
 void sweep_signals_restore(void);
 int sweep_stop_requested(void);
-/* One line to stdout about a finished point (when verbose and not quiet). */
+/* One line to stdout about a finished point (when verbose and not quiet);
+ * seconds < 0 when unknown. */
 void sweep_report_point(sweep_run *r, long p, const char *row, double seconds);
+/* The opening and closing messages (when verbose and not quiet). */
+void sweep_announce(sweep_run *r);
+void sweep_conclude(const sweep_run *r, long already);
 double sweep_seconds_since(const struct timespec *t0);
 
 #ifdef PARCOURS_MPI

@@ -382,6 +382,12 @@ static void read_params(jctx *c, const cJSON *root, sweep_def *def)
             diag_add(c->d, c->path, "expected a dotted JSON path such as \"stages.lhss.capacity\", got \"%.60s\"",
                      path);
             jpop(c, l3);
+        } else if (path && (strcmp(path, "seed") == 0 || strcmp(path, "replications") == 0)) {
+            size_t l3 = jpush_key(c, "path");
+            diag_add(c->d, c->path,
+                     "\"%s\" is shared by every point (expected a scenario parameter; set \"%s\" at the top of the sweep file)",
+                     path, path);
+            jpop(c, l3);
         } else if (path) {
             for (int k = 0; k < i - 1; k++)
                 if (def->params[k].path && strcmp(def->params[k].path, path) == 0) {
