@@ -7,9 +7,11 @@
 #include "app/cli.h"
 
 #include "app/census.h"
+#include "app/compare.h"
 #include "app/diag.h"
 #include "app/experiment.h"
 #include "app/output.h"
+#include "app/plot.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
 
@@ -33,6 +35,9 @@ static const char *const main_help =
     "  validate SCENARIO.json check a scenario and list every problem in it\n"
     "  sweep SWEEP.json       run a scenario over a grid or Latin hypercube of its\n"
     "                         parameters, one row per point in sweep.csv\n"
+    "  compare A.json B.json [...]  run scenarios on common random numbers and\n"
+    "                         compare each with the first: compare.csv, report.html\n"
+    "  plot DIR               draw the charts of a run directory (needs gnuplot)\n"
     "  help [COMMAND]         show help for a command\n"
     "\n"
     "options:\n"
@@ -45,6 +50,8 @@ static const char *const main_help =
     "  parcours run --set stages.lhss.capacity=50 --out out/lhss50\n"
     "  parcours validate my-scenario.json\n"
     "  parcours sweep scenarios/sweeps/paris-lhss-lam.json   # 9 points -> out/paris-lhss-lam/\n"
+    "  parcours compare scenarios/paris-baseline.json scenarios/policy/lhss-lam-50.json\n"
+    "  parcours plot out/paris-baseline --format svg\n"
     "\n"
     "exit status: 0 success, 1 the run or writing failed, 2 bad input.\n"
     "The scenario format: docs/scenario-format.md; the model: docs/model.md;\n"
@@ -363,6 +370,12 @@ int cli_main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         const char *what = argc > 2 ? argv[2] : "";
+        char help_flag[] = "--help";
+        char *help_argv[] = {help_flag, NULL};
+        if (strcmp(what, "compare") == 0)
+            return compare_main(1, help_argv);
+        if (strcmp(what, "plot") == 0)
+            return plot_main(1, help_argv);
         fputs(strcmp(what, "run") == 0        ? run_help
               : strcmp(what, "validate") == 0 ? validate_help
               : strcmp(what, "sweep") == 0    ? sweep_help
@@ -376,6 +389,10 @@ int cli_main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "sweep") == 0)
         return sweep_main(argc - 2, argv + 2);
-    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, help; see parcours --help)\n", cmd);
+    if (strcmp(cmd, "compare") == 0)
+        return compare_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "plot") == 0)
+        return plot_main(argc - 2, argv + 2);
+    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, compare, plot, help; see parcours --help)\n", cmd);
     return CLI_BAD_INPUT;
 }

@@ -318,6 +318,11 @@ const sim_summary *experiment_metric(const experiment *x, int window, int stage,
     return &x->summary[metric_slot(x, window, stage, metric)];
 }
 
+const double *experiment_values(const experiment *x, int window, int stage, int metric)
+{
+    return x->values + metric_slot(x, window, stage, metric) * (size_t)x->reps;
+}
+
 void experiment_blocked(const experiment *x, int window, int stage, int awaited, double *mean, double *half)
 {
     const sim_tally *t = &x->blocked[((size_t)window * (size_t)x->n_stages + (size_t)stage) * (size_t)x->n_stages + (size_t)awaited];
@@ -343,6 +348,11 @@ double experiment_census(const experiment *x, int census, int stage, int field)
 const sim_summary *experiment_cost(const experiment *x, int window, int which)
 {
     return &x->cost_summary[(size_t)window * EXPERIMENT_COSTS + (size_t)which];
+}
+
+const double *experiment_cost_values(const experiment *x, int window, int which)
+{
+    return x->costs + ((size_t)window * EXPERIMENT_COSTS + (size_t)which) * (size_t)x->reps;
 }
 
 void experiment_public_by_hour(const experiment *x, int window, int hour, double *mean, double *lo, double *hi)

@@ -28,6 +28,11 @@ long experiment_replications(const experiment *x);
 double experiment_events(const experiment *x);
 /* Summary of a metric (sim_metric) in a window for a stage. */
 const sim_summary *experiment_metric(const experiment *x, int window, int stage, int metric);
+/* The value of that metric in each replication, in replication order
+ * (experiment_replications(x) doubles, NaN where undefined). Owned by x;
+ * valid until experiment_free. Used for paired comparisons (common random
+ * numbers): replication k of two scenarios share their random streams. */
+const double *experiment_values(const experiment *x, int window, int stage, int metric);
 /* Mean and 95% half-width of blocked place-days of stage waiting for awaited. */
 void experiment_blocked(const experiment *x, int window, int stage, int awaited, double *mean, double *half);
 /* Daily occupancy / waiting list: mean and 95% interval across replications. */
@@ -40,6 +45,8 @@ double experiment_census(const experiment *x, int census, int stage, int field);
  * sheltered (admissions into service stages). */
 enum { EXPERIMENT_COST_TOTAL, EXPERIMENT_COST_PER_PERSON, EXPERIMENT_COSTS };
 const sim_summary *experiment_cost(const experiment *x, int window, int which);
+/* The cost of each replication, as experiment_values. */
+const double *experiment_cost_values(const experiment *x, int window, int which);
 /* People in the public space at an hour of the day (0..23) within a window. */
 void experiment_public_by_hour(const experiment *x, int window, int hour, double *mean, double *lo, double *hi);
 

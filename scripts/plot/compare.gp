@@ -43,16 +43,18 @@ has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
 
 # ---- reading the CSV --------------------------------------------------------
 set datafile separator comma
-set datafile missing NaN        # rows of other series (NaN) are skipped, lines stay joined
-pick(s, k, c) = (strcol(2) eq s && strcol(3) eq word(scenarios, k) ? column(c) : NaN)
+# The rows of one stage and scenario, filtered by awk: much faster than
+# testing every row of a large file in gnuplot (quotes in dir not supported).
+rows(s, k) = sprintf("< awk -F, 'NR > 1 && $2 == \"%s\" && $3 == \"%s\"' '%s'", s, word(scenarios, k), data)
 
 # ---- calendar axis over the whole file ----------------------------------------
-stats data every ::1 using (timecolumn(1, "%Y-%m-%d")) name "T" nooutput
-t_min = T_min
-t_max = T_max
+span = system(sprintf("awk -F, 'NR > 1 { if (lo == \"\" || $1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { print lo, hi }' '%s'", data))
+t_min = strptime("%Y-%m-%d", word(span, 1))
+t_max = strptime("%Y-%m-%d", word(span, 2))
 
 # ---- look --------------------------------------------------------------------
 set terminal @term
+set termoption noenhanced      # stage and scenario names hold underscores
 set ytics nomirror
 set grid xtics ytics lc rgb "#dddddd" lw 1
 set border 3
@@ -71,7 +73,7 @@ do for [s in stages] {
         set yrange [*:*]
         top = 0
         do for [j in idx] {
-            stats data every ::1 using (pick(s, int(j), 6)) name "Y" nooutput
+            stats rows(s, int(j)) using 6 name "Y" nooutput
             if (Y_max > top) { top = Y_max }
         }
         set xdata time
@@ -92,12 +94,10 @@ do for [s in stages] {
         # stays visible where the scenarios agree
         rev = ""
         do for [j in idx] { rev = j . " " . rev }
-        plot for [j in idx] data every ::1 using 1:(pick(s, int(j), 5)):(pick(s, int(j), 6)) \
-                 with filledcurves fc rgb colour(int(j)) notitle, \
+        plot for [j in idx] rows(s, int(j)) using 1:5:6 with filledcurves fc rgb colour(int(j)) notitle, \
              for [j in idx] keyentry with lines lw (int(j) == 1 ? 2.2 : 1.5) lc rgb colour(int(j)) \
                  title word(scenarios, int(j)), \
-             for [j in rev] data every ::1 using 1:(pick(s, int(j), 4)) \
-                 with lines lw (int(j) == 1 ? 2.2 : 1.5) lc rgb colour(int(j)) notitle
+             for [j in rev] rows(s, int(j)) using 1:4 with lines lw (int(j) == 1 ? 2.2 : 1.5) lc rgb colour(int(j)) notitle
         unset output
     }
 }

@@ -1,0 +1,99 @@
+#!/bin/sh
+# test_plots.sh -- `parcours plot` and `parcours compare` draw real pictures.
+#
+# usage: tests/test_plots.sh [PARCOURS_BINARY]     (default: build/parcours)
+# Run from the repository root (ctest does). Exit 0 pass, 1 fail, 77 skipped
+# (gnuplot not installed).
+#
+# A small run (3 replications), then `parcours plot --format both`: every
+# expected PNG must be a PNG (magic bytes) larger than 5 kB, every SVG must
+# parse as XML. Then: the overlaid plots of `parcours compare`; exit 1 with
+# the CSV files untouched when gnuplot is missing; exit 2 for a directory
+# without occupancy.csv.
+set -u
+bin=${1:-build/parcours}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+[ -x "$bin" ] || { echo "test_plots: no executable $bin (build first)" >&2; exit 1; }
+if ! command -v gnuplot >/dev/null 2>&1; then
+    echo "test_plots: SKIPPED, gnuplot is not installed (apt-get install gnuplot-nox)" >&2
+    exit 77
+fi
+PARCOURS_SCRIPTS=$(pwd)/scripts
+export PARCOURS_SCRIPTS
+
+tmp=$(mktemp -d /tmp/parcours-test-plots-XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+# A PNG starts with the 8 bytes 89 50 4E 47 0D 0A 1A 0A.
+is_png() {
+    [ "$(od -An -tx1 -N8 "$1" | tr -d ' \n')" = "89504e470d0a1a0a" ]
+}
+size_of() { wc -c < "$1" | tr -d ' '; }
+check_png() {
+    if [ ! -f "$1" ]; then fail "$1 missing"
+    elif ! is_png "$1"; then fail "$1 is not a PNG"
+    elif [ "$(size_of "$1")" -le 5120 ]; then fail "$1 is only $(size_of "$1") bytes"
+    else pass "$1 ($(size_of "$1") bytes)"; fi
+}
+check_svg() {
+    if [ ! -f "$1" ]; then fail "$1 missing"; return; fi
+    if command -v python3 >/dev/null 2>&1; then
+        if python3 -c 'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); sys.exit(0 if r.tag.endswith("svg") else 1)' "$1"; then
+            pass "$1 parses as SVG"
+        else
+            fail "$1 does not parse as SVG (XML)"
+        fi
+    elif command -v xmllint >/dev/null 2>&1; then
+        if xmllint --noout "$1"; then pass "$1 parses as XML"; else fail "$1 does not parse as XML"; fi
+    else
+        grep -q '</svg>' "$1" && pass "$1 ends its <svg>" || fail "$1 is not a complete SVG"
+    fi
+}
+
+# ---- parcours plot over a small run ------------------------------------------------
+run=$tmp/run
+"$bin" run -r 3 --out "$run" --quiet || { echo "test_plots: parcours run failed" >&2; exit 1; }
+before=$(cat "$run"/*.csv | cksum)
+if "$bin" plot "$run" --format both; then pass "parcours plot --format both"; else fail "parcours plot exited $?"; fi
+for name in occupancy street waiting census blocked; do
+    check_png "$run/$name.png"
+    check_svg "$run/$name.svg"
+done
+[ "$(cat "$run"/*.csv | cksum)" = "$before" ] && pass "CSV files unchanged by plot" || fail "plot changed a CSV file"
+
+# ---- bad input and a missing gnuplot -----------------------------------------------
+mkdir "$tmp/empty"
+"$bin" plot "$tmp/empty" 2>/dev/null; st=$?
+[ $st -eq 2 ] && pass "no occupancy.csv: exit 2" || fail "no occupancy.csv: exit $st, expected 2"
+"$bin" plot "$run" --format jpeg 2>/dev/null; st=$?
+[ $st -eq 2 ] && pass "bad --format: exit 2" || fail "bad --format: exit $st, expected 2"
+PATH=/nonexistent "$bin" plot "$run" 2>"$tmp/err"; st=$?
+if [ $st -eq 1 ] && grep -q "gnuplot is not installed" "$tmp/err"; then
+    pass "gnuplot missing: exit 1 with a clear message"
+else
+    fail "gnuplot missing: exit $st, message: $(cat "$tmp/err")"
+fi
+[ "$(cat "$run"/*.csv | cksum)" = "$before" ] && pass "CSV files untouched without gnuplot" || fail "CSV files changed"
+"$bin" plot --help | grep -q "usage: parcours plot" && pass "plot --help" || fail "plot --help"
+
+# ---- the overlaid plots of parcours compare ------------------------------------------
+cmp=$tmp/compare
+if "$bin" compare scenarios/paris-baseline.json scenarios/policy/lhss-lam-50.json -r 3 --out "$cmp" --quiet; then
+    pass "parcours compare"
+else
+    fail "parcours compare exited $?"
+fi
+for stage in street assore lhss; do
+    check_png "$cmp/compare_occupancy_$stage.png"
+done
+grep -q 'src="data:image/png;base64,iVBORw0KGgo' "$cmp/report.html" && pass "report embeds the PNGs" \
+    || fail "report.html embeds no PNG"
+
+if [ $failures -gt 0 ]; then
+    echo "test_plots: $failures failure(s)" >&2
+    exit 1
+fi
+echo "test_plots: all passed"
