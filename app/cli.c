@@ -6,6 +6,7 @@
  * written before the input has been fully checked. */
 #include "app/cli.h"
 
+#include "app/calibrate.h"
 #include "app/census.h"
 #include "app/compare.h"
 #include "app/diag.h"
@@ -38,6 +39,8 @@ static const char *const main_help =
     "  compare A.json B.json [...]  run scenarios on common random numbers and\n"
     "                         compare each with the first: compare.csv, report.html\n"
     "  plot DIR               draw the charts of a run directory (needs gnuplot)\n"
+    "  calibrate CALIB.json   fit uncertain parameters of a scenario to observed\n"
+    "                         targets and write the fitted scenario\n"
     "  help [COMMAND]         show help for a command\n"
     "\n"
     "options:\n"
@@ -52,10 +55,11 @@ static const char *const main_help =
     "  parcours sweep scenarios/sweeps/paris-lhss-lam.json   # 9 points -> out/paris-lhss-lam/\n"
     "  parcours compare scenarios/paris-baseline.json scenarios/policy/lhss-lam-50.json\n"
     "  parcours plot out/paris-baseline --format svg\n"
+    "  parcours calibrate scenarios/calibrate-paris.json     # -> out/calibrate/fitted.json\n"
     "\n"
     "exit status: 0 success, 1 the run or writing failed, 2 bad input.\n"
     "The scenario format: docs/scenario-format.md; the model: docs/model.md;\n"
-    "sweeps and batch runs: docs/batch.md.\n";
+    "sweeps and batch runs: docs/batch.md; calibration: docs/calibration.md.\n";
 
 static const char *const run_help =
     "usage: parcours run [SCENARIO.json] [OPTIONS]\n"
@@ -379,6 +383,7 @@ int cli_main(int argc, char **argv)
         fputs(strcmp(what, "run") == 0        ? run_help
               : strcmp(what, "validate") == 0 ? validate_help
               : strcmp(what, "sweep") == 0    ? sweep_help
+              : strcmp(what, "calibrate") == 0 ? calibrate_help
                                               : main_help,
               stdout);
         return CLI_OK;
@@ -393,6 +398,8 @@ int cli_main(int argc, char **argv)
         return compare_main(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_main(argc - 2, argv + 2);
-    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, compare, plot, help; see parcours --help)\n", cmd);
+    if (strcmp(cmd, "calibrate") == 0)
+        return calibrate_main(argc - 2, argv + 2);
+    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, compare, plot, calibrate, help; see parcours --help)\n", cmd);
     return CLI_BAD_INPUT;
 }
