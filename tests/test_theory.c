@@ -139,11 +139,18 @@ typedef struct checks {
     int n, misses, gross;
 } checks;
 
+/* With PARCOURS_VALIDATION_MD set, every check is also written there as a
+ * Markdown table: scripts/validation-report turns it into the validation
+ * section of docs/model.md, so the document shows what the tests measured. */
+static FILE *report;
+
 static void begin(checks *c, const char *title)
 {
     memset(c, 0, sizeof *c);
     c->title = title;
     printf("\n  %s\n", title);
+    if (report)
+        fprintf(report, "\n**%s**\n\n| check | exact | estimate | 95%% CI | |\n|---|---|---|---|---|\n", title);
 }
 
 /* The exact value must lie in [lo, hi] (else a miss) and in [glo, ghi]
@@ -158,6 +165,9 @@ static void judge(checks *c, const char *what, double exact, double estimate, do
     c->gross += gross;
     printf("    %-34s exact %10.5g  estimate %10.5g  95%% CI [%.5g, %.5g]%s\n", what, exact, estimate, lo, hi,
            gross ? "  GROSS ERROR" : inside ? "" : "  miss");
+    if (report)
+        fprintf(report, "| %s | %.5g | %.5g | [%.5g, %.5g] | %s |\n", what, exact, estimate, lo, hi,
+                gross ? "GROSS ERROR" : inside ? "covered" : "miss");
 }
 
 static void judge_summary(checks *c, const char *what, double exact, const sim_summary *s)
@@ -184,6 +194,8 @@ static void judge_values(checks *c, const char *what, double exact, double *v, s
 static void finish(const checks *c, int budget)
 {
     printf("    -> %d of %d intervals miss (allowed %d), %d gross errors\n", c->misses, c->n, budget, c->gross);
+    if (report)
+        fprintf(report, "\n%d of %d intervals miss (allowed %d), %d gross errors.\n", c->misses, c->n, budget, c->gross);
     CU_ASSERT(c->n > 0);
     CU_ASSERT(c->gross == 0);
     CU_ASSERT(c->misses <= budget);
@@ -602,9 +614,16 @@ int main(void)
         CU_cleanup_registry();
         return 1;
     }
+    const char *md = getenv("PARCOURS_VALIDATION_MD");
+    if (md && (report = fopen(md, "w")) == NULL)
+        fprintf(stderr, "cannot write %s\n", md);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    if (report) {
+        fprintf(report, "\nResult: %s.\n", failed ? "FAILED" : "every case passed");
+        fclose(report);
+    }
     CU_cleanup_registry();
     return failed ? 1 : 0;
 }
