@@ -11,7 +11,8 @@
 struct atomic_file {
     char *path;
     char *tmp;
-    FILE *f;
+    FILE *f;        /* NULL once finished */
+    int failed;     /* finishing failed (the temporary file is gone) */
 };
 
 atomic_file *atomic_open(const char *path)
@@ -63,8 +64,10 @@ static void sync_parent(const char *path)
     free(dir);
 }
 
-int atomic_commit(atomic_file *af)
+int atomic_finish(atomic_file *af)
 {
+    if (af->f == NULL)
+        return af->failed ? -1 : 0;
     int rc = 0;
     if (ferror(af->f) || fflush(af->f) != 0 || fsync(fileno(af->f)) != 0)
         rc = -1;
@@ -73,13 +76,25 @@ int atomic_commit(atomic_file *af)
         rc = -1;
         saved = errno;
     }
+    af->f = NULL;
+    if (rc != 0) {
+        af->failed = 1;
+        unlink(af->tmp);
+    }
+    errno = saved;
+    return rc;
+}
+
+int atomic_commit(atomic_file *af)
+{
+    int rc = atomic_finish(af);
+    int saved = errno;
     if (rc == 0 && rename(af->tmp, af->path) != 0) {
         rc = -1;
         saved = errno;
-    }
-    if (rc != 0)
         unlink(af->tmp);
-    else
+    }
+    if (rc == 0)
         sync_parent(af->path);
     free(af->path);
     free(af->tmp);
@@ -92,7 +107,8 @@ void atomic_abort(atomic_file *af)
 {
     if (af == NULL)
         return;
-    fclose(af->f);
+    if (af->f)
+        fclose(af->f);
     unlink(af->tmp);
     free(af->path);
     free(af->tmp);

@@ -76,14 +76,18 @@ void jcheck_keys(jctx *c, const cJSON *obj, const char *const *allowed)
             diag_add(c->d, c->path, "unknown key");
         jpop(c, len);
     }
-    /* Duplicate keys: cJSON keeps them all; the scenario would be ambiguous. */
-    for (const cJSON *it = obj->child; it; it = it->next)
-        for (const cJSON *jt = it->next; jt; jt = jt->next)
-            if (it->string && jt->string && strcmp(it->string, jt->string) == 0) {
+    /* Duplicate keys: cJSON keeps them all; the scenario would be ambiguous.
+     * Only allowed keys need checking (an unknown one is reported anyway),
+     * which keeps this linear in the size of the object. */
+    for (int i = 0; allowed[i]; i++) {
+        int seen = 0;
+        for (const cJSON *it = obj->child; it; it = it->next)
+            if (it->string && strcmp(it->string, allowed[i]) == 0 && ++seen == 2) {
                 size_t len = jpush_key(c, it->string);
                 diag_add(c->d, c->path, "duplicate key");
                 jpop(c, len);
             }
+    }
 }
 
 const char *jtype(const cJSON *v)

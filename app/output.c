@@ -23,68 +23,109 @@ static void put_num(FILE *f, double v)
         fprintf(f, "%.10g", v);
 }
 
-static cJSON *summary_object(const sim_summary *s)
+/* summary.json is built as a cJSON tree. An allocation that fails leaves a
+ * hole in the tree, so every addition goes through these, which note the
+ * failure: a summary with a missing part is never written (out of memory
+ * is an error, not a smaller file). */
+typedef struct builder {
+    int failed;
+} builder;
+
+static cJSON *add_object(builder *b, cJSON *parent, const char *key)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "mean", s->mean);
-    cJSON_AddNumberToObject(o, "ci95_low", s->ci95_low);
-    cJSON_AddNumberToObject(o, "ci95_high", s->ci95_high);
-    cJSON_AddNumberToObject(o, "sd", s->sd);
-    cJSON_AddNumberToObject(o, "p5", s->p5);
-    cJSON_AddNumberToObject(o, "p50", s->p50);
-    cJSON_AddNumberToObject(o, "p95", s->p95);
-    cJSON_AddNumberToObject(o, "n", (double)s->n);
+    cJSON *o = parent ? cJSON_AddObjectToObject(parent, key) : NULL;
+    b->failed |= o == NULL;
     return o;
 }
 
-static void add_date(cJSON *o, const char *key, const model_spec *spec, double t)
+static void add_number(builder *b, cJSON *o, const char *key, double v)
+{
+    b->failed |= o == NULL || cJSON_AddNumberToObject(o, key, v) == NULL;
+}
+
+static void add_string(builder *b, cJSON *o, const char *key, const char *v)
+{
+    b->failed |= o == NULL || cJSON_AddStringToObject(o, key, v) == NULL;
+}
+
+static void add_bool(builder *b, cJSON *o, const char *key, int v)
+{
+    b->failed |= o == NULL || cJSON_AddBoolToObject(o, key, v) == NULL;
+}
+
+/* Adds item under key; an item that cannot be added is freed. */
+static void add_item(builder *b, cJSON *parent, const char *key, cJSON *item)
+{
+    if (item == NULL || parent == NULL || !cJSON_AddItemToObject(parent, key, item)) {
+        cJSON_Delete(item);
+        b->failed = 1;
+    }
+}
+
+static cJSON *summary_object(builder *b, const sim_summary *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_number(b, o, "mean", s->mean);
+    add_number(b, o, "ci95_low", s->ci95_low);
+    add_number(b, o, "ci95_high", s->ci95_high);
+    add_number(b, o, "sd", s->sd);
+    add_number(b, o, "p5", s->p5);
+    add_number(b, o, "p50", s->p50);
+    add_number(b, o, "p95", s->p95);
+    add_number(b, o, "n", (double)s->n);
+    return o;
+}
+
+static void add_date(builder *b, cJSON *o, const char *key, const model_spec *spec, double t)
 {
     char buf[11];
     sim_date_format(spec->start_day + (long)floor(t), buf);
-    cJSON_AddStringToObject(o, key, buf);
+    add_string(b, o, key, buf);
 }
 
 static int write_summary(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
 {
+    builder b = {0};
     cJSON *root = cJSON_CreateObject();
-    cJSON *p = cJSON_AddObjectToObject(root, "provenance");
+    b.failed |= root == NULL;
+    cJSON *p = add_object(&b, root, "provenance");
     char hash[32];
     snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)prov->scenario_hash);
-    cJSON_AddStringToObject(p, "parcours_version", prov->version);
-    cJSON_AddStringToObject(p, "command", prov->command);
-    cJSON_AddStringToObject(p, "scenario", spec->name);
-    cJSON_AddStringToObject(p, "scenario_hash", hash);
-    cJSON_AddNumberToObject(p, "seed", (double)prov->seed);
-    cJSON_AddNumberToObject(p, "replications", (double)experiment_replications(x));
-    cJSON_AddNumberToObject(p, "first_replication", (double)prov->first_replication);
-    cJSON_AddNumberToObject(p, "events", experiment_events(x));
-    add_date(p, "start", spec, 0);
-    add_date(p, "end", spec, spec->horizon - 1);
+    add_string(&b, p, "parcours_version", prov->version);
+    add_string(&b, p, "command", prov->command);
+    add_string(&b, p, "scenario", spec->name);
+    add_string(&b, p, "scenario_hash", hash);
+    add_number(&b, p, "seed", (double)prov->seed);
+    add_number(&b, p, "replications", (double)experiment_replications(x));
+    add_number(&b, p, "first_replication", (double)prov->first_replication);
+    add_number(&b, p, "events", experiment_events(x));
+    add_date(&b, p, "start", spec, 0);
+    add_date(&b, p, "end", spec, spec->horizon - 1);
     /* Checked at every event of every replication; a violation stops the
      * run, so a written summary means they all held. */
-    cJSON *inv = cJSON_AddObjectToObject(root, "invariants");
-    cJSON_AddBoolToObject(inv, "conservation", 1);
-    cJSON_AddBoolToObject(inv, "occupancy_within_capacity", 1);
-    cJSON_AddBoolToObject(inv, "event_times_monotone", 1);
-    cJSON_AddBoolToObject(inv, "no_deadlock", 1);
+    cJSON *inv = add_object(&b, root, "invariants");
+    add_bool(&b, inv, "conservation", 1);
+    add_bool(&b, inv, "occupancy_within_capacity", 1);
+    add_bool(&b, inv, "event_times_monotone", 1);
+    add_bool(&b, inv, "no_deadlock", 1);
     double worst = 0;
     for (int s = 0; s < spec->n_stages; s++) {
         double g = experiment_metric(x, 0, s, SIM_METRIC_LITTLE_GAP)->mean;
         if (!isnan(g) && g > worst)
             worst = g;
     }
-    cJSON_AddNumberToObject(inv, "little_law_max_gap", worst);
-    cJSON *windows = cJSON_AddObjectToObject(root, "windows");
-    for (int w = 0; w < spec->n_windows; w++) {
-        cJSON *wo = cJSON_AddObjectToObject(windows, spec->window_ids[w]);
-        add_date(wo, "from", spec, spec->windows[w].from);
-        add_date(wo, "to", spec, spec->windows[w].to - 1);
-        cJSON *stages = cJSON_AddObjectToObject(wo, "stages");
+    add_number(&b, inv, "little_law_max_gap", worst);
+    cJSON *windows = add_object(&b, root, "windows");
+    for (int w = 0; w < spec->n_windows && !b.failed; w++) {
+        cJSON *wo = add_object(&b, windows, spec->window_ids[w]);
+        add_date(&b, wo, "from", spec, spec->windows[w].from);
+        add_date(&b, wo, "to", spec, spec->windows[w].to - 1);
+        cJSON *stages = add_object(&b, wo, "stages");
         cJSON *blocked = cJSON_CreateObject();
-        for (int s = 0; s < spec->n_stages; s++) {
-            cJSON *so = cJSON_AddObjectToObject(stages, spec->stages[s].id);
+        for (int s = 0; s < spec->n_stages && !b.failed; s++) {
+            cJSON *so = add_object(&b, stages, spec->stages[s].id);
             for (int m = 0; m < SIM_METRIC_COUNT; m++)
-                cJSON_AddItemToObject(so, sim_metric_name((sim_metric)m), summary_object(experiment_metric(x, w, s, m)));
+                add_item(&b, so, sim_metric_name((sim_metric)m), summary_object(&b, experiment_metric(x, w, s, m)));
             cJSON *bo = NULL;
             for (int a = 0; a < spec->n_stages; a++) {
                 double mean, half;
@@ -92,20 +133,20 @@ static int write_summary(FILE *f, const model_spec *spec, const experiment *x, c
                 if (mean == 0 && half == 0)
                     continue;
                 if (bo == NULL)
-                    bo = cJSON_AddObjectToObject(blocked, spec->stages[s].id);
-                cJSON *c = cJSON_AddObjectToObject(bo, spec->stages[a].id);
-                cJSON_AddNumberToObject(c, "mean", mean);
-                cJSON_AddNumberToObject(c, "ci95_low", mean - half);
-                cJSON_AddNumberToObject(c, "ci95_high", mean + half);
+                    bo = add_object(&b, blocked, spec->stages[s].id);
+                cJSON *c = add_object(&b, bo, spec->stages[a].id);
+                add_number(&b, c, "mean", mean);
+                add_number(&b, c, "ci95_low", mean - half);
+                add_number(&b, c, "ci95_high", mean + half);
             }
         }
-        cJSON_AddItemToObject(wo, "blocked_place_days", blocked);
-        cJSON *costs = cJSON_AddObjectToObject(wo, "costs");
-        cJSON_AddItemToObject(costs, "total_eur", summary_object(experiment_cost(x, w, EXPERIMENT_COST_TOTAL)));
-        cJSON_AddItemToObject(costs, "per_person_sheltered_eur",
-                              summary_object(experiment_cost(x, w, EXPERIMENT_COST_PER_PERSON)));
+        add_item(&b, wo, "blocked_place_days", blocked);
+        cJSON *costs = add_object(&b, wo, "costs");
+        add_item(&b, costs, "total_eur", summary_object(&b, experiment_cost(x, w, EXPERIMENT_COST_TOTAL)));
+        add_item(&b, costs, "per_person_sheltered_eur",
+                 summary_object(&b, experiment_cost(x, w, EXPERIMENT_COST_PER_PERSON)));
     }
-    char *text = cJSON_Print(root);
+    char *text = b.failed ? NULL : cJSON_Print(root);
     cJSON_Delete(root);
     if (text == NULL) {
         errno = ENOMEM;
@@ -221,9 +262,13 @@ static int write_public(FILE *f, const model_spec *spec, const experiment *x, co
     return 0;
 }
 
-static int write_one(const char *dir, const char *name, writer fn, const model_spec *spec,
-                     const experiment *x, const output_provenance *prov, char *err, size_t errlen)
+/* Writes one file under its temporary name, flushed and synced (*out is
+ * then the file, to commit or abort). */
+static int prepare_one(const char *dir, const char *name, writer fn, const model_spec *spec,
+                       const experiment *x, const output_provenance *prov, atomic_file **out,
+                       char *err, size_t errlen)
 {
+    *out = NULL;
     size_t len = strlen(dir) + strlen(name) + 2;
     char *path = malloc(len);
     if (path == NULL) {
@@ -237,18 +282,14 @@ static int write_one(const char *dir, const char *name, writer fn, const model_s
         free(path);
         return -1;
     }
-    if (fn(atomic_stream(af), spec, x, prov) != 0) {
+    if (fn(atomic_stream(af), spec, x, prov) != 0 || atomic_finish(af) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         atomic_abort(af);
         free(path);
         return -1;
     }
-    if (atomic_commit(af) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        free(path);
-        return -1;
-    }
     free(path);
+    *out = af;
     return 0;
 }
 
@@ -261,17 +302,31 @@ int output_write(const char *dir, const model_spec *spec, const experiment *x,
         {"blocked.csv", write_blocked, 0}, {"public_space_by_hour.csv", write_public, 0},
         {"summary.json", write_summary, 0},
     };
+    enum { N_FILES = sizeof files / sizeof files[0] };
+    atomic_file *af[N_FILES] = {NULL};
     if (atomic_mkdirs(dir) != 0) {
         snprintf(err, errlen, "cannot create the output directory %s: %s", dir, strerror(errno));
         return -1;
     }
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (files[i].daily && !spec->daily)
+    /* Every file is written and synced under a temporary name first, and
+     * renamed into place only once all of them are complete: a failure (a
+     * full disk, an I/O error, out of memory) leaves the previous outputs
+     * as they were, never a mix of two runs. */
+    int rc = 0;
+    for (size_t i = 0; i < N_FILES && rc == 0; i++)
+        if (!files[i].daily || spec->daily)
+            rc = prepare_one(dir, files[i].name, files[i].fn, spec, x, prov, &af[i], err, errlen);
+    for (size_t i = 0; i < N_FILES; i++) {
+        if (af[i] == NULL)
             continue;
-        if (write_one(dir, files[i].name, files[i].fn, spec, x, prov, err, errlen) != 0)
-            return -1;
+        if (rc != 0) {
+            atomic_abort(af[i]);
+        } else if (atomic_commit(af[i]) != 0) {
+            snprintf(err, errlen, "cannot write %s/%s: %s", dir, files[i].name, strerror(errno));
+            rc = -1;
+        }
     }
-    return 0;
+    return rc;
 }
 
 static void cell(FILE *out, const sim_summary *s, double scale, int width)

@@ -25,7 +25,9 @@ typedef struct output_provenance {
 } output_provenance;
 
 /* Writes every file into dir (created if needed). Returns 0, or -1 with a
- * message in err; files already written by this call stay complete. */
+ * message in err; the files are then as they were before the call (all of
+ * them are written and synced before any is renamed into place; only a
+ * failing rename can leave some renamed, each file complete). */
 int output_write(const char *dir, const model_spec *spec, const experiment *x,
                  const output_provenance *prov, char *err, size_t errlen);
 

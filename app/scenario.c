@@ -19,6 +19,7 @@
 #include <string.h>
 
 #define MAX_STAGES 4096
+#define MAX_IDS 10000    /* sources, patrols, windows: their ids are compared pairwise */
 #define BIG 1e15
 
 typedef struct loader {
@@ -38,9 +39,28 @@ static size_t push_element(loader *L, const cJSON *arr_item, int index)
     return jpush_index(&L->c, index);
 }
 
-static char *dup_string(const char *s)
+/* Every allocation of the loader goes through this: a failure is a problem
+ * like any other (reported, the scenario refused), never a silently missing
+ * part of the model. */
+static void *checked(loader *L, void *p)
 {
-    return s ? strdup(s) : NULL;
+    if (p == NULL)
+        diag_add(L->c.d, L->c.path, "out of memory");
+    return p;
+}
+
+static char *dup_string(loader *L, const char *s)
+{
+    return s ? checked(L, strdup(s)) : NULL;
+}
+
+/* cJSON_GetArrayItem walks the list from its head: a loop over indexes
+ * with it is quadratic (a census of 40,000 dates took seconds). Loops walk
+ * the list instead: `next_item(arr, prev)` is the element after prev, or
+ * the first one when prev is NULL. */
+static const cJSON *next_item(const cJSON *arr, const cJSON *prev)
+{
+    return prev ? prev->next : arr ? arr->child : NULL;
 }
 
 /* A time: a date string (days since start) or a number of days. */
@@ -175,10 +195,12 @@ static sim_dist *read_dist_object(loader *L, const cJSON *o)
             jpop(&L->c, len);
         }
         if (diag_count(L->c.d) == before && n > 0) {
-            double *v = malloc((size_t)n * sizeof *v), *w = malloc((size_t)n * sizeof *w);
+            double *v = checked(L, malloc((size_t)n * sizeof *v)), *w = checked(L, malloc((size_t)n * sizeof *w));
             double total = 0;
+            const cJSON *a = NULL, *b = NULL;
             for (int i = 0; v && w && i < n; i++) {
-                const cJSON *a = cJSON_GetArrayItem(vals, i), *b = wts ? cJSON_GetArrayItem(wts, i) : NULL;
+                a = next_item(vals, a);
+                b = wts ? next_item(wts, b) : NULL;
                 len = jpush_key(&L->c, "values");
                 size_t len2 = jpush_index(&L->c, i);
                 if (!cJSON_IsNumber(a) || !isfinite(a->valuedouble) || a->valuedouble < 0 || a->valuedouble > BIG)
@@ -211,6 +233,8 @@ static sim_dist *read_dist_object(loader *L, const cJSON *o)
         diag_add(L->c.d, L->c.path, "expected one of \"exponential\", \"gamma\", \"lognormal\", \"weibull\", \"uniform\", \"fixed\", \"empirical\", got \"%.40s\"", kind);
         jpop(&L->c, len);
     }
+    if (d == NULL && diag_count(L->c.d) == before)
+        diag_add(L->c.d, L->c.path, "out of memory");
     return d;
 }
 
@@ -245,10 +269,12 @@ static sim_schedule *read_schedule(loader *L, const cJSON *obj, const char *key,
             s = sim_schedule_new_constant(x);
     } else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0 && cJSON_GetArraySize(v) < 100000) {
         int n = cJSON_GetArraySize(v);
-        double *from = malloc((size_t)n * sizeof *from), *val = malloc((size_t)n * sizeof *val);
+        double *from = checked(L, malloc((size_t)n * sizeof *from)), *val = checked(L, malloc((size_t)n * sizeof *val));
+        const cJSON *step = NULL;
         for (int i = 0; from && val && i < n; i++) {
-            const cJSON *step = cJSON_GetArrayItem(v, i);
+            step = next_item(v, step);
             size_t l2 = jpush_index(&L->c, i);
+            from[i] = val[i] = NAN;   /* a step that is not an object has no date */
             if (expect_object(L, step)) {
                 jcheck_keys(&L->c, step, keys);
                 from[i] = read_time(L, step, "from", 1);
@@ -268,6 +294,8 @@ static sim_schedule *read_schedule(loader *L, const cJSON *obj, const char *key,
     } else {
         diag_add(L->c.d, L->c.path, "expected a number or a non-empty array of {\"from\", \"value\"} steps, got %s", jtype(v));
     }
+    if (s == NULL && diag_count(L->c.d) == before)
+        diag_add(L->c.d, L->c.path, "out of memory");
     jpop(&L->c, len);
     return s;
 }
@@ -292,8 +320,9 @@ static void add_hours(loader *L, sim_week *w, int day, const cJSON *list)
         size_t len = jpush_index(&L->c, i++);
         char a[16], b[16];
         double from, to;
-        if (!cJSON_IsString(it) || sscanf(it->valuestring, "%15[0-9:]-%15[0-9:]", a, b) != 2 ||
-            parse_clock(a, &from) != 0 || parse_clock(b, &to) != 0 || from == to) {
+        int used = 0;   /* "10:00-12:00,14:00-18:00" is not one range: nothing may follow it */
+        if (!cJSON_IsString(it) || sscanf(it->valuestring, "%15[0-9:]-%15[0-9:]%n", a, b, &used) != 2 ||
+            it->valuestring[used] != '\0' || parse_clock(a, &from) != 0 || parse_clock(b, &to) != 0 || from == to) {
             char shown[96];
             jshow(it, shown, sizeof shown);
             diag_add(L->c.d, L->c.path, "expected opening hours \"HH:MM-HH:MM\", got %s", shown);
@@ -316,7 +345,7 @@ static sim_week *read_hours(loader *L, const cJSON *obj, const char *key)
     if (v == NULL)
         return NULL;
     size_t len = jpush_key(&L->c, key);
-    sim_week *w = sim_week_new(sim_date_weekday(L->start));
+    sim_week *w = checked(L, sim_week_new(sim_date_weekday(L->start)));
     if (w && expect_object(L, v)) {
         jcheck_keys(&L->c, v, keys);
         for (int k = 0; keys[k]; k++) {
@@ -354,7 +383,7 @@ static int stage_ref(loader *L, const cJSON *obj, const char *key, int required)
 static int attribute_index(const model_spec *spec, const char *id)
 {
     for (int a = 0; a < spec->n_attributes; a++)
-        if (strcmp(spec->attributes[a].id, id) == 0)
+        if (spec->attributes[a].id && strcmp(spec->attributes[a].id, id) == 0)
             return a;
     return -1;
 }
@@ -362,7 +391,7 @@ static int attribute_index(const model_spec *spec, const char *id)
 static int value_index(const model_attribute *a, const char *v)
 {
     for (int i = 0; i < a->n_values; i++)
-        if (strcmp(a->values[i], v) == 0)
+        if (a->values[i] && strcmp(a->values[i], v) == 0)
             return i;
     return -1;
 }
@@ -372,9 +401,9 @@ static void report_value(loader *L, const model_attribute *a, const char *got)
     char list[256] = "";
     for (int i = 0; i < a->n_values; i++) {
         size_t n = strlen(list);
-        snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : "", a->values[i]);
+        snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : "", a->values[i] ? a->values[i] : "?");
     }
-    diag_add(L->c.d, L->c.path, "unknown value \"%.40s\" of attribute %s (expected one of %s)", got, a->id, list);
+    diag_add(L->c.d, L->c.path, "unknown value \"%.40s\" of attribute %s (expected one of %s)", got, a->id ? a->id : "?", list);
 }
 
 /* "when": {"attr": "value" | ["v1", "v2"]} */
@@ -452,9 +481,10 @@ static void read_attributes(loader *L, const cJSON *root)
             diag_add(L->c.d, L->c.path, "too many attributes (expected at most %d, got %d)", SIM_MAX_ATTRS, n);
             n = SIM_MAX_ATTRS;
         }
-        L->spec->attributes = calloc((size_t)n + 1, sizeof *L->spec->attributes);
+        L->spec->attributes = checked(L, calloc((size_t)n + 1, sizeof *L->spec->attributes));
+        const cJSON *o = NULL;
         for (int i = 0; i < n && L->spec->attributes; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = push_element(L, o, i);
             model_attribute *a = &L->spec->attributes[L->spec->n_attributes];
             if (expect_object(L, o)) {
@@ -473,7 +503,7 @@ static void read_attributes(loader *L, const cJSON *root)
                     const cJSON *it;
                     cJSON_ArrayForEach(it, vals) {
                         double p = jnumber(&L->c, vals, it->string, 1, 0, 1, 0);
-                        a->values[a->n_values] = dup_string(it->string);
+                        a->values[a->n_values] = dup_string(L, it->string);
                         a->p[a->n_values++] = p;
                         total += p;
                     }
@@ -481,7 +511,7 @@ static void read_attributes(loader *L, const cJSON *root)
                         diag_add(L->c.d, L->c.path, "probabilities sum to %.9g (expected 1)", total);
                 }
                 jpop(&L->c, l3);
-                a->id = dup_string(id ? id : "?");
+                a->id = dup_string(L, id ? id : "?");
                 L->spec->n_attributes++;
             }
             jpop(&L->c, l2);
@@ -499,9 +529,10 @@ static void read_transitions(loader *L, const cJSON *root)
     size_t len = jpush_key(&L->c, "transitions");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        L->spec->transitions = calloc((size_t)n + 1, sizeof *L->spec->transitions);
+        L->spec->transitions = checked(L, calloc((size_t)n + 1, sizeof *L->spec->transitions));
+        const cJSON *o = NULL;
         for (int i = 0; i < n && L->spec->transitions; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = jpush_index(&L->c, i);
             if (expect_object(L, o)) {
                 jcheck_keys(&L->c, o, keys);
@@ -543,11 +574,12 @@ static void collect_stages(loader *L, const cJSON *arr)
         diag_add(L->c.d, L->c.path, "too many stages (expected at most %d, got %d)", MAX_STAGES, n);
         n = MAX_STAGES;
     }
-    L->spec->stages = calloc((size_t)n + 1, sizeof *L->spec->stages);
+    L->spec->stages = checked(L, calloc((size_t)n + 1, sizeof *L->spec->stages));
     if (L->spec->stages == NULL)
         return;
+    const cJSON *o = NULL;
     for (int i = 0; i < n; i++) {
-        const cJSON *o = cJSON_GetArrayItem(arr, i);
+        o = next_item(arr, o);
         model_stage *st = &L->spec->stages[i];
         st->priority_attr = -1;
         st->queue_cap = -1;
@@ -568,7 +600,7 @@ static void collect_stages(loader *L, const cJSON *arr)
             diag_add(L->c.d, L->c.path, "duplicate stage id \"%.40s\"", id);
             jpop(&L->c, l3);
         }
-        st->id = dup_string(id ? id : "");
+        st->id = dup_string(L, id ? id : "");
         const char *kind = jstring(&L->c, o, "kind", 1);
         st->kind = MODEL_EXIT;
         int found = 0;
@@ -675,11 +707,12 @@ static void read_routes(loader *L, const cJSON *o, model_stage *st)
         if (!st->routing_random && n > SIM_MAX_AWAITED)
             diag_add(L->c.d, L->c.path, "too many routes for first_available routing (expected at most %d, got %d)",
                      SIM_MAX_AWAITED, n);
-        st->routes = calloc((size_t)n + 1, sizeof *st->routes);
+        st->routes = checked(L, calloc((size_t)n + 1, sizeof *st->routes));
         double total = 0;
         int conditional = 0;
+        const cJSON *r = NULL;
         for (int i = 0; i < n && st->routes; i++) {
-            const cJSON *r = cJSON_GetArrayItem(arr, i);
+            r = next_item(arr, r);
             size_t l2 = jpush_index(&L->c, i);
             if (expect_object(L, r)) {
                 jcheck_keys(&L->c, r, keys);
@@ -718,9 +751,10 @@ static void read_exits(loader *L, const cJSON *o, model_stage *st)
     size_t len = jpush_key(&L->c, "exits");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        st->hazards = calloc((size_t)n + 1, sizeof *st->hazards);
+        st->hazards = checked(L, calloc((size_t)n + 1, sizeof *st->hazards));
+        const cJSON *h = NULL;
         for (int i = 0; i < n && st->hazards; i++) {
-            const cJSON *h = cJSON_GetArrayItem(arr, i);
+            h = next_item(arr, h);
             size_t l2 = jpush_index(&L->c, i);
             if (expect_object(L, h)) {
                 jcheck_keys(&L->c, h, keys);
@@ -755,7 +789,7 @@ static void read_stage(loader *L, const cJSON *o, model_stage *st)
     const char *const *keys = st->kind == MODEL_POOL ? pool_keys : st->kind == MODEL_SERVICE ? service_keys
                             : st->kind == MODEL_DAY_SERVICE ? day_keys : exit_keys;
     jcheck_keys(&L->c, o, keys);
-    st->description = dup_string(jstring(&L->c, o, "description", 0));
+    st->description = dup_string(L, jstring(&L->c, o, "description", 0));
     st->cost_per_day = jnumber(&L->c, o, "cost_per_day", 0, 0, 1e9, 0);
     switch (st->kind) {
     case MODEL_POOL:
@@ -803,8 +837,9 @@ static void read_stages(loader *L, const cJSON *root)
         if (cJSON_GetArraySize(arr) == 0)
             diag_add(L->c.d, L->c.path, "expected at least one stage");
         collect_stages(L, arr);
+        const cJSON *o = NULL;
         for (int i = 0; i < L->spec->n_stages; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = push_element(L, o, i);
             if (expect_object(L, o))
                 read_stage(L, o, &L->spec->stages[i]);
@@ -831,10 +866,15 @@ static void read_sources(loader *L, const cJSON *root)
     size_t len = jpush_key(&L->c, "sources");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        L->spec->sources = calloc((size_t)n + 1, sizeof *L->spec->sources);
-        char **ids = calloc((size_t)n + 1, sizeof *ids);
+        if (n > MAX_IDS) {
+            diag_add(L->c.d, L->c.path, "too many sources (expected at most %d, got %d)", MAX_IDS, n);
+            n = MAX_IDS;
+        }
+        L->spec->sources = checked(L, calloc((size_t)n + 1, sizeof *L->spec->sources));
+        char **ids = checked(L, calloc((size_t)n + 1, sizeof *ids));
+        const cJSON *o = NULL;
         for (int i = 0; i < n && L->spec->sources && ids; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = push_element(L, o, i);
             if (expect_object(L, o)) {
                 jcheck_keys(&L->c, o, keys);
@@ -843,7 +883,7 @@ static void read_sources(loader *L, const cJSON *root)
                 if (id && duplicate_id(ids, i, id))
                     diag_add(L->c.d, L->c.path, "duplicate source id \"%.40s\"", id);
                 ids[i] = (char *)id;
-                src->id = dup_string(id ? id : "");
+                src->id = dup_string(L, id ? id : "");
                 src->stage = stage_ref(L, o, "to", 1);
                 if (src->stage >= 0 && L->spec->stages[src->stage].kind == MODEL_DAY_SERVICE) {
                     size_t l3 = jpush_key(&L->c, "to");
@@ -895,10 +935,15 @@ static void read_patrols(loader *L, const cJSON *root)
     size_t len = jpush_key(&L->c, "patrols");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        L->spec->patrols = calloc((size_t)n + 1, sizeof *L->spec->patrols);
-        char **ids = calloc((size_t)n + 1, sizeof *ids);
+        if (n > MAX_IDS) {
+            diag_add(L->c.d, L->c.path, "too many patrols (expected at most %d, got %d)", MAX_IDS, n);
+            n = MAX_IDS;
+        }
+        L->spec->patrols = checked(L, calloc((size_t)n + 1, sizeof *L->spec->patrols));
+        char **ids = checked(L, calloc((size_t)n + 1, sizeof *ids));
+        const cJSON *o = NULL;
         for (int i = 0; i < n && L->spec->patrols && ids; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = push_element(L, o, i);
             if (expect_object(L, o)) {
                 jcheck_keys(&L->c, o, keys);
@@ -907,7 +952,7 @@ static void read_patrols(loader *L, const cJSON *root)
                 if (id && duplicate_id(ids, i, id))
                     diag_add(L->c.d, L->c.path, "duplicate patrol id \"%.40s\"", id);
                 ids[i] = (char *)id;
-                p->id = dup_string(id ? id : "");
+                p->id = dup_string(L, id ? id : "");
                 p->stage = stage_ref(L, o, "pool", 1);
                 if (p->stage >= 0 && L->spec->stages[p->stage].kind != MODEL_POOL) {
                     size_t l3 = jpush_key(&L->c, "pool");
@@ -936,10 +981,11 @@ static void read_initial(loader *L, const cJSON *root)
     size_t len = jpush_key(&L->c, "initial");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        L->spec->initial = calloc((size_t)n + 1, sizeof *L->spec->initial);
-        long *placed = calloc((size_t)L->spec->n_stages + 1, sizeof *placed);
+        L->spec->initial = checked(L, calloc((size_t)n + 1, sizeof *L->spec->initial));
+        long *placed = checked(L, calloc((size_t)L->spec->n_stages + 1, sizeof *placed));
+        const cJSON *o = NULL;
         for (int i = 0; i < n && L->spec->initial && placed; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = jpush_index(&L->c, i);
             if (expect_object(L, o)) {
                 jcheck_keys(&L->c, o, keys);
@@ -974,11 +1020,15 @@ static void read_windows(loader *L, const cJSON *root)
     const cJSON *arr = jget(&L->c, root, "windows", 0);
     int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
     model_spec *spec = L->spec;
-    spec->windows = calloc((size_t)n + 1, sizeof *spec->windows);
-    spec->window_ids = calloc((size_t)n + 1, sizeof *spec->window_ids);
+    if (n > MAX_IDS) {
+        diag_add(L->c.d, "windows", "too many windows (expected at most %d, got %d)", MAX_IDS, n);
+        n = MAX_IDS;
+    }
+    spec->windows = checked(L, calloc((size_t)n + 1, sizeof *spec->windows));
+    spec->window_ids = checked(L, calloc((size_t)n + 1, sizeof *spec->window_ids));
     if (!spec->windows || !spec->window_ids)
         return;
-    spec->window_ids[0] = strdup("all");
+    spec->window_ids[0] = checked(L, strdup("all"));
     spec->windows[0].from = spec->warmup_days;
     spec->windows[0].to = L->horizon;
     spec->n_windows = 1;
@@ -986,8 +1036,9 @@ static void read_windows(loader *L, const cJSON *root)
         return;
     size_t len = jpush_key(&L->c, "windows");
     if (expect_array(L, arr)) {
+        const cJSON *o = NULL;
         for (int i = 0; i < n; i++) {
-            const cJSON *o = cJSON_GetArrayItem(arr, i);
+            o = next_item(arr, o);
             size_t l2 = push_element(L, o, i);
             if (expect_object(L, o)) {
                 jcheck_keys(&L->c, o, keys);
@@ -998,7 +1049,7 @@ static void read_windows(loader *L, const cJSON *root)
                 else if (!isnan(from) && !isnan(to) && (to < from || from < 0 || to >= L->horizon))
                     diag_add(L->c.d, L->c.path, "expected from <= to, both within the scenario's dates");
                 else if (id && !isnan(from) && !isnan(to)) {
-                    spec->window_ids[spec->n_windows] = strdup(id);
+                    spec->window_ids[spec->n_windows] = checked(L, strdup(id));
                     spec->windows[spec->n_windows].from = from;
                     spec->windows[spec->n_windows].to = to + 1;   /* "to" is an inclusive day */
                     spec->n_windows++;
@@ -1018,10 +1069,12 @@ static void read_census(loader *L, const cJSON *root)
     size_t len = jpush_key(&L->c, "census");
     if (expect_array(L, arr)) {
         int n = cJSON_GetArraySize(arr);
-        L->spec->census = calloc((size_t)n + 1, sizeof *L->spec->census);
+        L->spec->census = checked(L, calloc((size_t)n + 1, sizeof *L->spec->census));
+        const cJSON *it = NULL;
         for (int i = 0; i < n && L->spec->census; i++) {
+            it = next_item(arr, it);
             size_t l2 = jpush_index(&L->c, i);
-            double t = read_time_value(L, cJSON_GetArrayItem(arr, i));
+            double t = read_time_value(L, it);
             if (!isnan(t) && (t < 0 || t >= L->horizon))
                 diag_add(L->c.d, L->c.path, "census date outside the scenario's dates");
             else if (!isnan(t) && L->spec->n_census > 0 && t + 1 <= L->spec->census[L->spec->n_census - 1])
@@ -1047,8 +1100,8 @@ static void read_top(loader *L, const cJSON *root)
     const char *name = jstring(&L->c, root, "name", 1);
     if (name && (name[0] == '\0' || strlen(name) > 100 || strcspn(name, "/\\") != strlen(name) || name[0] == '.'))
         diag_add(L->c.d, "name", "expected 1 to 100 characters, no slashes, not starting with a dot (it names the output folder)");
-    spec->name = dup_string(name ? name : "scenario");
-    spec->description = dup_string(jstring(&L->c, root, "description", 0));
+    spec->name = dup_string(L, name ? name : "scenario");
+    spec->description = dup_string(L, jstring(&L->c, root, "description", 0));
     const char *start = jstring(&L->c, root, "start", 1);
     if (start && sim_date_parse(start, &L->start) != 0)
         diag_add(L->c.d, "start", "expected a date YYYY-MM-DD, got \"%.40s\"", start);
@@ -1103,6 +1156,73 @@ static void read_top(loader *L, const cJSON *root)
     }
 }
 
+/* ---- the model as a whole ---------------------------------------------------- */
+
+/* People leave a service stage with a stay along its routes when the stay
+ * ends. If every route path from such a stage runs only through other
+ * service stages with a stay, nobody ever settles anywhere: people go round
+ * for ever, and with zero-length stays the clock stops (the run never
+ * ends). Reports every such stage. People can settle in an exit, a pool or
+ * a service without a stay. Routes count whatever their conditions, so
+ * only cycles that nobody can leave are reported. */
+static void check_way_out(loader *L)
+{
+    const model_spec *spec = L->spec;
+    int n = spec->n_stages;
+    size_t n_edges = 0;
+    for (int s = 0; s < n; s++)
+        n_edges += (size_t)spec->stages[s].n_routes;
+    /* Routes reversed, as linked lists: edge e leads from from[e] into a
+     * stage whose list starts at head[stage] and goes on at next[e]. */
+    int *head = checked(L, malloc(((size_t)n + 1) * sizeof *head));
+    int *next = checked(L, malloc((n_edges + 1) * sizeof *next));
+    int *from = checked(L, malloc((n_edges + 1) * sizeof *from));
+    int *queue = checked(L, malloc(((size_t)n + 1) * sizeof *queue));
+    char *settles = checked(L, calloc((size_t)n + 1, 1));
+    if (head && next && from && queue && settles) {
+        int q_end = 0;
+        size_t e = 0;
+        for (int s = 0; s < n; s++)
+            head[s] = -1;
+        for (int s = 0; s < n; s++) {
+            const model_stage *st = &spec->stages[s];
+            for (int r = 0; r < st->n_routes; r++) {
+                int t = st->routes[r].stage;
+                if (t < 0 || t >= n)
+                    continue;
+                from[e] = s;
+                next[e] = head[t];
+                head[t] = (int)e++;
+            }
+            if (st->kind != MODEL_SERVICE || st->stay == NULL) {
+                settles[s] = 1;
+                queue[q_end++] = s;
+            }
+        }
+        for (int q = 0; q < q_end; q++)   /* who can reach a stage where people settle */
+            for (int k = head[queue[q]]; k >= 0; k = next[k])
+                if (!settles[from[k]]) {
+                    settles[from[k]] = 1;
+                    queue[q_end++] = from[k];
+                }
+        for (int s = 0; s < n; s++) {
+            if (settles[s])
+                continue;
+            size_t l1 = jpush_key(&L->c, "stages");
+            jpush_key(&L->c, spec->stages[s].id ? spec->stages[s].id : "?");
+            jpush_key(&L->c, "routes");
+            diag_add(L->c.d, L->c.path, "no way out: every route path from here runs through service stages "
+                     "with a stay, round and round (expected one that reaches an exit, a pool or a service without a stay)");
+            jpop(&L->c, l1);
+        }
+    }
+    free(head);
+    free(next);
+    free(from);
+    free(queue);
+    free(settles);
+}
+
 /* ---- entry points --------------------------------------------------------- */
 
 static void syntax_error(diag *d, const char *text, const char *at)
@@ -1155,7 +1275,7 @@ int scenario_load_text(const char *text, const char *const *sets, int n_sets,
         setpath_apply(root, sets[i], d);
     if (diag_count(d) > 0)
         goto end;
-    L.spec = model_spec_new();
+    L.spec = checked(&L, model_spec_new());
     if (L.spec == NULL)
         goto end;
     read_top(&L, root);
@@ -1167,9 +1287,11 @@ int scenario_load_text(const char *text, const char *const *sets, int n_sets,
     read_initial(&L, root);
     read_windows(&L, root);
     read_census(&L, root);
+    if (diag_count(d) == 0)
+        check_way_out(&L);
     if (diag_count(d) > 0)
         goto end;
-    out->canonical = cJSON_PrintUnformatted(root);
+    out->canonical = checked(&L, cJSON_PrintUnformatted(root));
     if (out->canonical == NULL)
         goto end;
     out->hash = fnv1a(out->canonical);

@@ -1,6 +1,6 @@
 /* scenario.h -- JSON scenario files into model_spec.
  *
- * The scenario format is described in docs/scenarios-format.md and
+ * The scenario format is described in docs/scenario-format.md and
  * scenarios/schema.json. Loading reports every problem at once through a
  * diag; a scenario with any problem is refused as a whole. */
 #ifndef APP_SCENARIO_H

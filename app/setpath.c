@@ -29,13 +29,18 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
     }
     size_t plen = (size_t)(eq - assignment);
     char *path = malloc(plen + 1);
-    if (path == NULL)
-        return -1;
-    memcpy(path, assignment, plen);
-    path[plen] = '\0';
     cJSON *value = cJSON_Parse(eq + 1);
     if (value == NULL)
         value = cJSON_CreateString(eq + 1);
+    if (path == NULL || value == NULL) {
+        /* Reported: an override silently left out would change the run. */
+        diag_add(d, "", "--set %.200s: out of memory", assignment);
+        free(path);
+        cJSON_Delete(value);
+        return -1;
+    }
+    memcpy(path, assignment, plen);
+    path[plen] = '\0';
     int rc = -1;
     cJSON *node = root;
     char *seg = path;
@@ -54,10 +59,12 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
             next = cJSON_GetObjectItemCaseSensitive(node, seg);
         if (dot == NULL) {
             if (cJSON_IsObject(node)) {
-                if (next)
-                    cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value);
-                else
-                    cJSON_AddItemToObject(node, seg, value);
+                /* On failure (out of memory) cJSON leaves value to us. */
+                if (next ? !cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value)
+                         : !cJSON_AddItemToObject(node, seg, value)) {
+                    diag_add(d, "", "--set %.200s: out of memory", assignment);
+                    break;
+                }
                 value = NULL;
                 rc = 0;
             } else if (cJSON_IsArray(node) && next) {

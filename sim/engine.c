@@ -123,7 +123,7 @@ static void stage_fini(stage *st)
     free(st->id);
     sim_schedule_free(st->capacity);
     free(st->members);
-    for (int l = 0; l < st->n_levels; l++)
+    for (int l = 0; st->levels && l < st->n_levels; l++)   /* levels NULL: its calloc failed */
         free(st->levels[l].buf);
     free(st->levels);
     sim_dist_free(st->patience);
