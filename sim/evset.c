@@ -1,21 +1,86 @@
-/* evset.c -- 4-ary min-heap of events stored by value.
+/* evset.c -- pending events: a 4-ary min-heap of near events, over a
+ * calendar of buckets for the far ones once the set is large.
  *
- * Invariant: for every slot i > 0, heap[(i - 1) / 4] precedes heap[i] in
- * (time, key) order. Keys are unique (they carry a sequence number), so the
- * order is total and the pop order is fully determined.
+ * Order. Events pop in (time, key) order; keys are unique (they carry a
+ * sequence number), so the order is total and any correct priority queue
+ * pops the same sequence: the layout below changes speed, never results.
  *
- * A 4-ary heap halves the depth of a binary heap and its four children share
- * a cache line or two, which matters more than the extra comparisons. */
+ * Small sets (every queueing model, most of the time) are a plain 4-ary
+ * heap of events stored by value. When the heap grows past spill_at events
+ * the far tier switches on: events are spread over nb buckets of equal
+ * width starting at `base`, each bucket an unsorted linked list of pool
+ * nodes, plus an overflow list for times beyond the last bucket. The
+ * position of time t is d(t) = (t - base) * inv_width, computed the same
+ * way everywhere; rounded subtraction and multiplication are monotone, so
+ * d is non-decreasing in t. Buckets below `cur` have been moved into the
+ * heap, so:
+ *
+ *   - an event with d(t) < cur is pushed into the heap, one with
+ *     cur <= d(t) < nb into bucket floor(d(t)), any other into overflow;
+ *   - hence every heap event precedes every bucketed event, which precedes
+ *     every overflow event (d(a) < d(b) implies a < b), and the heap's top
+ *     is the earliest event of the whole set;
+ *   - when the heap empties, the next non-empty bucket is moved into it;
+ *     when the buckets are used up, the overflow is spread over new buckets
+ *     (base = its earliest time, so that event lands in bucket 0 and every
+ *     rebuild makes progress).
+ *
+ * Bucket width: twice as many buckets as far events over their range, or,
+ * once enough events have been popped, about four mean gaps between pops
+ * (a calendar queue's rule): then the near traffic -- in Paris, rest-area
+ * visits minutes apart, while exits are years away -- also goes through
+ * the buckets and the heap holds only a few events. If the buckets in use
+ * turn out far wider than that, the remaining ones are filed again.
+ *
+ * Invariant kept after every call: the heap is empty only if the whole set
+ * is (pop refills it from the far tier; a push into an empty set switches
+ * the far tier off first, as an event filed beyond cur would otherwise sit
+ * there with nothing in the heap to pop). The heap's capacity is kept >=
+ * the number of events in the set, so moving a bucket (or everything) into
+ * the heap inside pop never needs memory; only the pages actually used
+ * count towards resident memory. Non-finite times never enter a bucket:
+ * -inf goes to the heap, +inf and NaN wait in the overflow and go to the
+ * heap when nothing finite is left.
+ *
+ * Costs: push O(1) into a bucket or O(log near) into the heap; pop
+ * O(log near) plus amortised O(1) to move buckets. The heap stays small
+ * (about the events of one bucket plus those scheduled within it), which
+ * is what made sift_down the top item of the profile before. No memory is
+ * allocated once the set has reached its largest size. */
 #include "sim/evset.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define SPILL_MIN 512        /* heap size that switches the far tier on */
+#define NIL (-1)
 
 struct sim_evset {
-    sim_event *heap;
+    sim_event *heap;         /* near events, 4-ary min-heap */
     size_t size;
-    size_t capacity;
+    size_t capacity;         /* >= size + far */
     uint64_t next_seq;
+
+    /* Far tier (active only while `active`). */
+    int active;
+    size_t spill_at;
+    double base, inv_width;
+    size_t cur, nb, nb_cap;
+    int32_t *head;           /* [nb_cap] bucket lists */
+    int32_t over;            /* overflow list */
+    size_t far;              /* events in buckets and overflow */
+    sim_event *pool;         /* [pool_cap] far events */
+    int32_t *next;           /* [pool_cap] list links */
+    size_t pool_used, pool_cap;
+    int32_t free_list;
+
+    /* Pops since the far tier switched on or was last rebuilt, and the
+     * times of the first and last: their mean spacing sets the bucket
+     * width of the next rebuild. */
+    uint64_t epoch_pops;
+    double epoch_t0, last_pop;
 };
 
 static int precedes(const sim_event *a, const sim_event *b)
@@ -36,6 +101,9 @@ sim_evset *sim_evset_new(size_t capacity)
         return NULL;
     }
     set->capacity = capacity;
+    set->spill_at = SPILL_MIN;
+    set->over = NIL;
+    set->free_list = NIL;
     return set;
 }
 
@@ -44,8 +112,13 @@ void sim_evset_free(sim_evset *set)
     if (set == NULL)
         return;
     free(set->heap);
+    free(set->head);
+    free(set->pool);
+    free(set->next);
     free(set);
 }
+
+/* ---- the heap ------------------------------------------------------------ */
 
 static void sift_up(sim_event *heap, size_t i, sim_event ev)
 {
@@ -78,6 +151,291 @@ static void sift_down(sim_event *heap, size_t size, size_t i, sim_event ev)
     heap[i] = ev;
 }
 
+static void heapify(sim_event *heap, size_t size)
+{
+    if (size < 2)
+        return;
+    for (size_t i = (size - 2) / 4 + 1; i-- > 0;)
+        sift_down(heap, size, i, heap[i]);
+}
+
+/* Room for one more event anywhere in the set. */
+static int reserve(sim_evset *set)
+{
+    if (set->size + set->far < set->capacity)
+        return 0;
+    size_t cap = set->capacity * 2;
+    sim_event *heap = realloc(set->heap, cap * sizeof *heap);
+    if (heap == NULL)
+        return -1;
+    set->heap = heap;
+    set->capacity = cap;
+    return 0;
+}
+
+/* ---- the far tier -------------------------------------------------------- */
+
+static int32_t node_alloc(sim_evset *set)
+{
+    if (set->free_list != NIL) {
+        int32_t n = set->free_list;
+        set->free_list = set->next[n];
+        return n;
+    }
+    if (set->pool_used == set->pool_cap) {
+        size_t cap = set->pool_cap ? 2 * set->pool_cap : 1024;
+        if (cap > (size_t)INT32_MAX)
+            return NIL;
+        sim_event *pool = realloc(set->pool, cap * sizeof *pool);
+        if (pool == NULL)
+            return NIL;
+        set->pool = pool;
+        int32_t *next = realloc(set->next, cap * sizeof *next);
+        if (next == NULL)
+            return NIL;
+        set->next = next;
+        set->pool_cap = cap;
+    }
+    return (int32_t)set->pool_used++;
+}
+
+static void node_free(sim_evset *set, int32_t n)
+{
+    set->next[n] = set->free_list;
+    set->free_list = n;
+}
+
+/* Files node n, at position d = d(time), into its bucket or the overflow;
+ * it must not belong in the heap (d >= cur, or d not a number). */
+static void file_at(sim_evset *set, int32_t n, double d)
+{
+    int32_t *list = d < (double)set->nb ? &set->head[(size_t)d] : &set->over;
+    set->next[n] = *list;
+    *list = n;
+}
+
+static void file_node(sim_evset *set, int32_t n)
+{
+    file_at(set, n, (set->pool[n].time - set->base) * set->inv_width);
+}
+
+/* Switches the far tier off; it must hold no event (they are in the heap). */
+static void deactivate(sim_evset *set)
+{
+    set->active = 0;
+    set->far = 0;
+    set->over = NIL;
+    set->nb = set->cur = 0;
+    set->pool_used = 0;
+    set->free_list = NIL;
+    set->spill_at = 2 * set->size > SPILL_MIN ? 2 * set->size : SPILL_MIN;
+}
+
+/* Moves every far event into the heap and switches the far tier off. */
+static void absorb_all(sim_evset *set)
+{
+    for (size_t b = set->cur; b < set->nb; b++)
+        for (int32_t n = set->head[b]; n != NIL; n = set->next[n])
+            set->heap[set->size++] = set->pool[n];
+    for (int32_t n = set->over; n != NIL; n = set->next[n])
+        set->heap[set->size++] = set->pool[n];
+    heapify(set->heap, set->size);
+    deactivate(set);
+}
+
+/* Buckets for n far events: twice as many, so that the bucket moved into
+ * the heap is small where events are densest (just ahead of now). */
+static size_t buckets_for(size_t n)
+{
+    size_t nb = 2 * n;
+    return nb < 16 ? 16 : nb;
+}
+
+static int grow_heads(sim_evset *set, size_t nb)
+{
+    if (nb <= set->nb_cap)
+        return 0;
+    int32_t *h = realloc(set->head, nb * sizeof *h);
+    if (h == NULL)
+        return -1;
+    set->head = h;
+    set->nb_cap = nb;
+    return 0;
+}
+
+/* The bucket width wanted from the recent pops: four mean gaps between
+ * consecutive pops, so that a bucket moved into the heap holds a few
+ * events; returned as its inverse, or 0 while unknown. */
+static double wanted_inverse_width(const sim_evset *set)
+{
+    if (set->epoch_pops < 64)
+        return 0;
+    double span = set->last_pop - set->epoch_t0;
+    double inv = (double)(set->epoch_pops - 1) / (4.0 * span);
+    return span > 0 && isfinite(inv) ? inv : 0;
+}
+
+/* nb buckets over a span; for a span of zero (one instant) or one too
+ * large or small to divide, a tiny positive value: everything finite then
+ * lands in the first buckets, which is slow but exact, and -inf still
+ * lands below cur. */
+static double inverse_width(size_t nb, double span)
+{
+    double inv = (double)nb / span;
+    return isfinite(inv) && inv >= DBL_MIN ? inv : DBL_MIN;
+}
+
+/* Spreads the overflow over new buckets from its earliest finite time.
+ * Returns 0, or -1 if it holds no finite time. */
+static int rebuild(sim_evset *set)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    size_t n = 0;
+    for (int32_t k = set->over; k != NIL; k = set->next[k]) {
+        double t = set->pool[k].time;
+        if (isfinite(t)) {
+            if (t < lo)
+                lo = t;
+            if (t > hi)
+                hi = t;
+        }
+        n++;
+    }
+    if (!(lo <= hi))
+        return -1;
+    /* Buckets over the whole range, unless the recent pops ask for finer
+     * ones: then as many as that width needs, within a bound, and what lies
+     * beyond the last bucket waits in the overflow for the next rebuild. */
+    size_t nb = buckets_for(n);
+    double inv = inverse_width(nb, hi - lo);
+    double want = wanted_inverse_width(set);
+    if (want > inv) {
+        size_t limit = 4 * n > 4096 ? 4 * n : 4096;
+        double need = (hi - lo) * want + 1;
+        nb = need < (double)limit ? (size_t)need + 1 : limit;
+        if (nb < 16)
+            nb = 16;
+        inv = want;
+    }
+    if (grow_heads(set, nb) != 0)
+        nb = set->nb_cap;      /* fewer buckets: slower, still exact */
+    set->epoch_pops = 0;
+    set->base = lo;
+    set->inv_width = inv;
+    set->nb = nb;
+    set->cur = 0;
+    for (size_t b = 0; b < nb; b++)
+        set->head[b] = NIL;
+    int32_t k = set->over;
+    set->over = NIL;
+    while (k != NIL) {
+        int32_t following = set->next[k];
+        file_node(set, k);
+        k = following;
+    }
+    return 0;
+}
+
+/* The heap is empty and the far tier holds events: moves the next bucket
+ * (rebuilding from the overflow when the buckets are used up) into it. */
+static void refill(sim_evset *set)
+{
+    /* Buckets much wider than the recent pops ask for (the range was set
+     * by far events, the traffic is near): file everything left again.
+     * Amortised: only after more pops than there are far events. */
+    if (set->epoch_pops > 2 * set->far + 64 && wanted_inverse_width(set) > 16 * set->inv_width) {
+        for (size_t b = set->cur; b < set->nb; b++) {
+            int32_t k = set->head[b];
+            while (k != NIL) {
+                int32_t following = set->next[k];
+                set->next[k] = set->over;
+                set->over = k;
+                k = following;
+            }
+            set->head[b] = NIL;
+        }
+        set->cur = set->nb;
+    }
+    for (;;) {
+        while (set->cur < set->nb && set->head[set->cur] == NIL)
+            set->cur++;
+        if (set->cur < set->nb) {
+            int32_t k = set->head[set->cur];
+            set->head[set->cur] = NIL;
+            set->cur++;
+            while (k != NIL) {
+                int32_t following = set->next[k];
+                set->heap[set->size++] = set->pool[k];
+                node_free(set, k);
+                set->far--;
+                k = following;
+            }
+            heapify(set->heap, set->size);
+            return;
+        }
+        if (set->over == NIL || rebuild(set) != 0) {
+            absorb_all(set);
+            return;
+        }
+    }
+}
+
+/* The heap has grown past spill_at: moves all its finite events to buckets
+ * spread over their range, then refills the heap from the first one. */
+static void spill(sim_evset *set)
+{
+    size_t n = set->size;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double t = set->heap[i].time;
+        if (!isfinite(t))
+            lo = NAN;          /* only finite times are ever spilled */
+        if (t < lo)
+            lo = t;
+        if (t > hi)
+            hi = t;
+    }
+    set->spill_at *= 2;        /* if this fails, do not retry at every push */
+    if (!(lo < hi) || !isfinite(hi - lo))
+        return;
+    /* Pool nodes for all of them first, so that failing changes nothing. */
+    while (set->pool_cap - set->pool_used < n) {
+        size_t cap = set->pool_cap ? 2 * set->pool_cap : 1024;
+        if (cap > (size_t)INT32_MAX)
+            return;
+        sim_event *pool = realloc(set->pool, cap * sizeof *pool);
+        if (pool == NULL)
+            return;
+        set->pool = pool;
+        int32_t *next = realloc(set->next, cap * sizeof *next);
+        if (next == NULL)
+            return;
+        set->next = next;
+        set->pool_cap = cap;
+    }
+    size_t nb = buckets_for(n);
+    if (grow_heads(set, nb) != 0)
+        return;
+    set->active = 1;
+    set->epoch_pops = 0;
+    set->spill_at = SPILL_MIN;
+    set->over = NIL;
+    set->far = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t k = node_alloc(set);   /* cannot fail: reserved above */
+        set->pool[k] = set->heap[i];
+        set->next[k] = set->over;
+        set->over = k;
+        set->far++;
+    }
+    set->size = 0;
+    set->nb = 0;
+    set->cur = 0;
+    refill(set);
+}
+
+/* ---- the interface ------------------------------------------------------- */
+
 static sim_event make_event(sim_evset *set, double time, unsigned priority, int32_t type,
                             int32_t subject, uint32_t token, int32_t arg)
 {
@@ -91,18 +449,37 @@ static sim_event make_event(sim_evset *set, double time, unsigned priority, int3
     return ev;
 }
 
+/* Files a new event in the far tier at position d; -1 if out of memory. */
+static int push_far(sim_evset *set, double d, double time, unsigned priority, int32_t type,
+                    int32_t subject, uint32_t token, int32_t arg)
+{
+    int32_t k = node_alloc(set);
+    if (k == NIL)
+        return -1;
+    set->pool[k] = make_event(set, time, priority, type, subject, token, arg);
+    file_at(set, k, d);
+    set->far++;
+    return 0;
+}
+
 int sim_evset_push(sim_evset *set, double time, unsigned priority, int32_t type,
                    int32_t subject, uint32_t token, int32_t arg)
 {
-    if (set->size == set->capacity) {
-        size_t cap = set->capacity * 2;
-        sim_event *heap = realloc(set->heap, cap * sizeof *heap);
-        if (heap == NULL)
-            return -1;
-        set->heap = heap;
-        set->capacity = cap;
+    if (reserve(set) != 0)
+        return -1;
+    if (set->active) {
+        if (set->size == 0) {
+            deactivate(set);   /* the set is empty (see the invariant): start afresh */
+        } else {
+            /* d < cur (which includes -inf): the heap; else a bucket or the overflow. */
+            double d = (time - set->base) * set->inv_width;
+            if (!(d < (double)set->cur))
+                return push_far(set, d, time, priority, type, subject, token, arg);
+        }
     }
     sift_up(set->heap, set->size++, make_event(set, time, priority, type, subject, token, arg));
+    if (!set->active && set->size > set->spill_at)
+        spill(set);
     return 0;
 }
 
@@ -111,9 +488,16 @@ int sim_evset_pop(sim_evset *set, sim_event *out)
     if (set->size == 0)
         return 0;
     *out = set->heap[0];
+    if (set->active) {
+        set->last_pop = out->time;
+        if (set->epoch_pops++ == 0)
+            set->epoch_t0 = out->time;
+    }
     set->size--;
     if (set->size > 0)
         sift_down(set->heap, set->size, 0, set->heap[set->size]);
+    else if (set->far > 0)
+        refill(set);
     return 1;
 }
 
@@ -124,7 +508,27 @@ int sim_evset_replace_top(sim_evset *set, sim_event *out, double time,
     if (set->size == 0)
         return 0;
     *out = set->heap[0];
-    sift_down(set->heap, set->size, 0, make_event(set, time, priority, type, subject, token, arg));
+    if (set->active) {
+        set->last_pop = out->time;
+        if (set->epoch_pops++ == 0)
+            set->epoch_t0 = out->time;
+    }
+    double d = set->active ? (time - set->base) * set->inv_width : 0;
+    if (!set->active || d < (double)set->cur) {
+        sift_down(set->heap, set->size, 0, make_event(set, time, priority, type, subject, token, arg));
+        return 1;
+    }
+    if (push_far(set, d, time, priority, type, subject, token, arg) != 0) {
+        /* No memory for a node: the heap has room for everything. */
+        absorb_all(set);
+        sift_down(set->heap, set->size, 0, make_event(set, time, priority, type, subject, token, arg));
+        return 1;
+    }
+    set->size--;
+    if (set->size > 0)
+        sift_down(set->heap, set->size, 0, set->heap[set->size]);
+    else
+        refill(set);
     return 1;
 }
 
@@ -135,11 +539,19 @@ double sim_evset_peek_time(const sim_evset *set)
 
 size_t sim_evset_size(const sim_evset *set)
 {
-    return set->size;
+    return set->size + set->far;
 }
 
 void sim_evset_clear(sim_evset *set)
 {
     set->size = 0;
     set->next_seq = 0;
+    set->active = 0;
+    set->spill_at = SPILL_MIN;
+    set->far = 0;
+    set->over = NIL;
+    set->nb = set->cur = 0;
+    set->pool_used = 0;
+    set->free_list = NIL;
+    set->epoch_pops = 0;
 }

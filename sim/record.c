@@ -10,6 +10,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,12 @@ struct sim_record {
     double *census;         /* [census][stage][SIM_CENSUS_FIELDS] */
     level pub;              /* people in the public space */
     double *pub_hours;      /* [window][24] person-days */
+    /* Which windows contain a time: the same for every time in [span_lo,
+     * span_hi), between two consecutive window bounds; recomputed when a
+     * time falls outside. Only a shortcut: see in_span. */
+    double span_lo, span_hi;
+    int n_active;
+    int *active;            /* [n_windows] windows containing the span */
 };
 
 static const char *metric_names[SIM_METRIC_COUNT] = {
@@ -64,13 +71,15 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     rec->daily_wl = calloc((size_t)n_days * s + 1, sizeof *rec->daily_wl);
     rec->census = calloc((size_t)n_census * s * SIM_CENSUS_FIELDS + 1, sizeof *rec->census);
     rec->pub_hours = calloc(w * 24 + 1, sizeof *rec->pub_hours);
-    if (!rec->pub_hours ||!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
+    rec->active = calloc(w + 1, sizeof *rec->active);
+    if (!rec->active || !rec->pub_hours ||!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
         !rec->daily_occ || !rec->daily_wl || !rec->census) {
         sim_record_free(rec);
         return NULL;
     }
     if (n_windows > 0)
         memcpy(rec->windows, windows, w * sizeof *windows);
+    rec->span_lo = rec->span_hi = 0;   /* empty: filled on first use */
     return rec;
 }
 
@@ -88,7 +97,21 @@ void sim_record_free(sim_record *rec)
     free(rec->daily_wl);
     free(rec->census);
     free(rec->pub_hours);
+    free(rec->active);
     free(rec);
+}
+
+/* floor(x) without the library call for the usual positive times: for
+ * 0 < x < 2^62 the conversion to an integer truncates, which is floor, and
+ * the result converts back exactly (below 2^53 it is an integer a double
+ * holds; above, x was already an integer). Zero, negatives, NaN and huge
+ * values go to floor() itself, so the result is always floor(x), bit for
+ * bit (including the sign of a zero). */
+static double floor_fast(double x)
+{
+    if (x > 0 && x < 4611686018427387904.0)
+        return (double)(int64_t)x;
+    return floor(x);
 }
 
 static double overlap(const sim_window *w, double t0, double t1)
@@ -96,6 +119,50 @@ static double overlap(const sim_window *w, double t0, double t1)
     double a = t0 > w->from ? t0 : w->from;
     double b = t1 < w->to ? t1 : w->to;
     return b > a ? b - a : 0.0;
+}
+
+/* Makes [span_lo, span_hi) the interval between the window bounds around t
+ * (t not NaN) and lists the windows containing it. Every window contains
+ * all of that interval or none of it, so for t0 <= t1 both in it:
+ *   - t0 lies in exactly the listed windows (what sim_record_add tests);
+ *   - overlap(w, t0, t1) is t1 - t0 for a listed window (its from <= t0
+ *     and its to >= t1, so the max and min pick t0 and t1 exactly) and 0
+ *     for any other; adding value * 0 changes no accumulator (they hold
+ *     sums of non-negative terms, never -0).
+ * The shortcuts below therefore add the same terms to the same
+ * accumulators in the same order as the plain loops, bit for bit. */
+static void span_fill(sim_record *rec, double t)
+{
+    double lo = -INFINITY, hi = INFINITY;
+    int n = 0;
+    for (int w = 0; w < rec->n_windows; w++) {
+        double from = rec->windows[w].from, to = rec->windows[w].to;
+        if (t >= from && t < to)
+            rec->active[n++] = w;
+        if (from <= t) {
+            if (from > lo)
+                lo = from;
+        } else if (from < hi) {
+            hi = from;
+        }
+        if (to <= t) {
+            if (to > lo)
+                lo = to;
+        } else if (to < hi) {
+            hi = to;
+        }
+    }
+    rec->n_active = n;
+    rec->span_lo = lo;
+    rec->span_hi = hi;
+}
+
+/* Is [t0, t1) (t0 < t1) within the current span? The span follows the
+ * times of sim_record_add (the clock), so that the levels' integrals, whose
+ * t0 may be any earlier time, do not make it jump back and forth. */
+static int in_span(const sim_record *rec, double t0, double t1)
+{
+    return t0 >= rec->span_lo && t1 <= rec->span_hi;
 }
 
 void sim_record_reset(sim_record *rec)
@@ -111,6 +178,7 @@ void sim_record_reset(sim_record *rec)
     memset(rec->census, 0, (size_t)rec->n_census * s * SIM_CENSUS_FIELDS * sizeof *rec->census);
     memset(rec->pub_hours, 0, w * 24 * sizeof *rec->pub_hours);
     rec->pub.value = rec->pub.since = 0;
+    rec->span_lo = rec->span_hi = 0;
 }
 
 void sim_record_public(sim_record *rec, double t, double value)
@@ -123,13 +191,19 @@ void sim_record_public(sim_record *rec, double t, double value)
     /* Walk the hours between t0 and t: O(hours crossed). */
     double a = t0;
     while (a < t) {
-        double hour_index = floor(a * 24.0);
+        double hour_index = floor_fast(a * 24.0);
         double b = (hour_index + 1) / 24.0;
         if (b > t)
             b = t;
-        int h = (int)(hour_index - floor(hour_index / 24.0) * 24.0);
-        for (int w = 0; w < rec->n_windows; w++)
-            rec->pub_hours[(size_t)w * 24 + (size_t)h] += v * overlap(&rec->windows[w], a, b);
+        int h = (int)(hour_index - floor_fast(hour_index / 24.0) * 24.0);
+        if (b > a && in_span(rec, a, b)) {
+            double term = v * (b - a);
+            for (int i = 0; i < rec->n_active; i++)
+                rec->pub_hours[(size_t)rec->active[i] * 24 + (size_t)h] += term;
+        } else {
+            for (int w = 0; w < rec->n_windows; w++)
+                rec->pub_hours[(size_t)w * 24 + (size_t)h] += v * overlap(&rec->windows[w], a, b);
+        }
         a = b;
     }
 }
@@ -148,11 +222,17 @@ static void integrate(sim_record *rec, double value, double t0, double t1,
 {
     if (value == 0 || t1 <= t0)
         return;
-    for (int w = 0; w < rec->n_windows; w++)
-        per_window[(size_t)w * window_stride] += value * overlap(&rec->windows[w], t0, t1);
+    if (t0 < t1 && in_span(rec, t0, t1)) {
+        double term = value * (t1 - t0);
+        for (int i = 0; i < rec->n_active; i++)
+            per_window[(size_t)rec->active[i] * window_stride] += term;
+    } else {
+        for (int w = 0; w < rec->n_windows; w++)
+            per_window[(size_t)w * window_stride] += value * overlap(&rec->windows[w], t0, t1);
+    }
     if (daily == NULL || rec->n_days == 0)
         return;
-    long d0 = (long)floor(t0), d1 = (long)floor(t1);
+    long d0 = (long)floor_fast(t0), d1 = (long)floor_fast(t1);
     if (d0 < 0)
         d0 = 0;
     for (long d = d0; d <= d1 && d < rec->n_days; d++) {
@@ -200,9 +280,15 @@ void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, doubl
 
 void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
 {
-    for (int w = 0; w < rec->n_windows; w++)
-        if (t >= rec->windows[w].from && t < rec->windows[w].to)
-            raw_at(rec, w, stage)[what] += value;
+    if (!(t >= rec->span_lo && t < rec->span_hi)) {
+        if (isnan(t))
+            return;   /* in no window */
+        span_fill(rec, t);
+    }
+    double *cell = rec->raw + (size_t)stage * SIM_RAW_COUNT + (size_t)what;
+    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
+    for (int i = 0; i < rec->n_active; i++)
+        cell[(size_t)rec->active[i] * window_stride] += value;
 }
 
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n)
