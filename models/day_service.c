@@ -17,82 +17,12 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-/* Visit requests: sim_nhpp_next, with the current piece remembered.
- *
- * sim_nhpp_next asks the rate schedule and the opening hours for the rate
- * and the next change at every request; the week scans made that the
- * largest item of the Paris profile (a quarter of the run). Those answers
- * are the same for every time in [lo, next) -- the rate and the opening
- * state only change at `next` (sim_week_next_change: the next flip strictly
- * after t; sim_schedule_next_change: the next step) and the change time
- * returned is the same boundary, computed the same way, from any time
- * before it -- so next_request keeps them for the current piece and
- * otherwise does exactly what sim_nhpp_next does: the same draw, the same
- * arithmetic, bit-identical request times.
- *
- * The piece is kept in a small per-thread table keyed by pathway and stage
- * and forgotten by day_service_start at the start of every replication (a
- * replication runs from start to end on one thread, so a stale entry of
- * another pathway can never be taken for this one). */
-typedef struct request_piece {
-    const pathway *pw;
-    int stage;
-    double lo, next, lambda;     /* for t in [lo, next): rate per day, next change */
-} request_piece;
-
-#define REQUEST_PIECES 16
-static _Thread_local request_piece request_pieces[REQUEST_PIECES];
-
-static request_piece *request_piece_of(const pathway *pw, int s)
-{
-    request_piece *c = &request_pieces[(unsigned)s % REQUEST_PIECES];
-    if (c->pw != pw || c->stage != s) {
-        c->pw = pw;
-        c->stage = s;
-        c->lo = INFINITY;        /* empty */
-        c->next = -INFINITY;
-    }
-    return c;
-}
-
-static double next_request(const pathway *pw, int s, gsl_rng *r, double t, const sim_schedule *rate,
-                           const sim_week *hours, double scale, double horizon)
-{
-    if (rate == NULL)
-        return INFINITY;
-    request_piece *c = request_piece_of(pw, s);
-    double work = gsl_ran_exponential(r, 1.0);
-    while (t < horizon) {
-        if (!(t >= c->lo && t < c->next)) {
-            double lambda = sim_schedule_value(rate, t) * scale;
-            if (hours != NULL && !sim_week_is_open(hours, t))
-                lambda = 0;
-            double next = sim_schedule_next_change(rate, t);
-            if (hours != NULL) {
-                double w = sim_week_next_change(hours, t);
-                if (w < next)
-                    next = w;
-            }
-            c->lo = t;
-            c->next = next;
-            c->lambda = lambda;
-        }
-        double lambda = c->lambda, next = c->next;
-        if (lambda > 0 && t + work / lambda < next)
-            return t + work / lambda;
-        if (isinf(next))
-            return INFINITY;
-        work -= lambda * (next - t);
-        t = next;
-    }
-    return INFINITY;
-}
-
 static void schedule_visit(pathway *pw, int s)
 {
     const model_stage *st = &pw->spec->stages[s];
-    double next = next_request(pw, s, pw->stage_rng[s], sim_engine_now(pw->eng), st->visits_per_hour,
-                               st->hours, 24.0, sim_engine_horizon(pw->eng));
+    /* The remembered rate piece saves the week lookups at every request. */
+    double next = sim_nhpp_next_piece(&pw->stage_piece[s], pw->stage_rng[s], sim_engine_now(pw->eng),
+                                      st->visits_per_hour, st->hours, 24.0, sim_engine_horizon(pw->eng));
     if (next <= sim_engine_horizon(pw->eng))
         sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_visit, s, 0, 0);
 }
@@ -116,9 +46,7 @@ static void schedule_boundary(pathway *pw, int s)
 
 void day_service_start(pathway *pw, int s)
 {
-    request_piece *c = request_piece_of(pw, s);
-    c->lo = INFINITY;            /* forget the last replication's piece */
-    c->next = -INFINITY;
+    sim_nhpp_piece_reset(&pw->stage_piece[s]);   /* forget the last replication's */
     pw->day_full[s] = 0;
     schedule_visit(pw, s);
     schedule_boundary(pw, s);

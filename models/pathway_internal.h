@@ -3,6 +3,7 @@
 #define MODEL_PATHWAY_INTERNAL_H
 
 #include "models/pathway.h"
+#include "sim/nhpp.h"
 
 #include <gsl/gsl_rng.h>
 
@@ -21,6 +22,8 @@ struct pathway {
     gsl_rng **patrol_rng;
     double *source_count;
     char *day_full;          /* per stage: a day service waiting for a free seat */
+    sim_nhpp_piece *stage_piece;   /* per stage: day-service request rate in force */
+    sim_nhpp_piece *patrol_piece;  /* per patrol: contact rate in force */
     int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
         ev_boundary, ev_transition;
 };

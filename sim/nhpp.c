@@ -4,22 +4,35 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 
-double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
-                     double scale, double horizon)
+void sim_nhpp_piece_reset(sim_nhpp_piece *piece)
+{
+    piece->from = INFINITY;   /* empty: contains no time */
+    piece->until = -INFINITY;
+    piece->rate = 0;
+}
+
+double sim_nhpp_next_piece(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_schedule *rate,
+                           const sim_week *hours, double scale, double horizon)
 {
     if (rate == NULL)
         return INFINITY;
     double work = gsl_ran_exponential(r, 1.0);
     while (t < horizon) {
-        double lambda = sim_schedule_value(rate, t) * scale;
-        if (hours != NULL && !sim_week_is_open(hours, t))
-            lambda = 0;
-        double next = sim_schedule_next_change(rate, t);
-        if (hours != NULL) {
-            double w = sim_week_next_change(hours, t);
-            if (w < next)
-                next = w;
+        if (!(t >= piece->from && t < piece->until)) {
+            double lambda = sim_schedule_value(rate, t) * scale;
+            if (hours != NULL && !sim_week_is_open(hours, t))
+                lambda = 0;
+            double next = sim_schedule_next_change(rate, t);
+            if (hours != NULL) {
+                double w = sim_week_next_change(hours, t);
+                if (w < next)
+                    next = w;
+            }
+            piece->from = t;
+            piece->until = next;
+            piece->rate = lambda;
         }
+        double lambda = piece->rate, next = piece->until;
         if (lambda > 0 && t + work / lambda < next)
             return t + work / lambda;
         if (isinf(next))
@@ -28,4 +41,12 @@ double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_w
         t = next;
     }
     return INFINITY;
+}
+
+double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
+                     double scale, double horizon)
+{
+    sim_nhpp_piece piece;
+    sim_nhpp_piece_reset(&piece);
+    return sim_nhpp_next_piece(&piece, r, t, rate, hours, scale, horizon);
 }
