@@ -17,6 +17,7 @@
 #include "app/sweep.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,33 @@ static char *provenance_command(int argc, char **argv)
     return cmd;
 }
 
+/* SIGINT/SIGTERM during `run`: before the outputs are written nothing
+ * exists yet, so stop at once and say so; while they are being written,
+ * finish them (each file is complete or absent) and stop afterwards. */
+static volatile sig_atomic_t writing_outputs, interrupted;
+
+static void on_stop_signal(int sig)
+{
+    static const char msg[] = "\nparcours run: interrupted before writing anything; no output was written\n";
+    if (writing_outputs) {
+        interrupted = sig;
+        return;
+    }
+    ssize_t rc = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)rc;
+    _exit(128 + sig);
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     run_options o;
@@ -313,6 +341,7 @@ static int cmd_run(int argc, char **argv)
         snprintf(outdir, sizeof outdir, "out/%s", spec->name);
     progress_state ps = {!o.quiet && isatty(STDERR_FILENO), {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &ps.start);
+    catch_stop_signals();
     char err[512] = "";
     int threads = o.threads ? o.threads : experiment_default_threads();
     experiment *x = experiment_run(spec, seed, first, reps, threads, show_progress, &ps, err, sizeof err);
@@ -324,7 +353,13 @@ static int cmd_run(int argc, char **argv)
     char *command = provenance_command(argc, argv);
     output_provenance prov = {PARCOURS_VERSION, command ? command : "parcours run", res.hash, seed, first};
     rc = CLI_OK;
-    if (output_write(outdir, spec, x, &prov, err, sizeof err) != 0) {
+    writing_outputs = 1;
+    int written = output_write(outdir, spec, x, &prov, err, sizeof err) == 0;
+    writing_outputs = 0;
+    if (interrupted && written) {
+        fprintf(stderr, "parcours run: interrupted while writing; every file in %s was completed first\n", outdir);
+        rc = 128 + interrupted;
+    } else if (!written) {
         fprintf(stderr, "parcours run: %s\n", err);
         rc = CLI_FAILURE;
     } else if (!o.quiet) {
