@@ -13,9 +13,11 @@
 
 #include "app/atomic.h"
 #include "app/cli.h"
+#include "app/csv.h"
 #include "app/diag.h"
 #include "app/experiment.h"
 #include "app/jread.h"
+#include "app/provenance.h"
 #include "app/scenario.h"
 #include "sim/record.h"
 
@@ -623,6 +625,7 @@ int calib_load(const char *file, calib_def *def, FILE *errs)
     }
     diag_free(ds);
     spec = res0.spec;
+    def->scenario_hash = res0.hash;
     def->scenario_name = strdup(spec->name);
     def->seed = has_seed ? (uint64_t)seed : spec->seed;
     if (!has_reps)
@@ -1009,28 +1012,6 @@ end:
 
 /* ---- outputs ---------------------------------------------------------------- */
 
-static void put_num(FILE *f, double v)
-{
-    if (!isnan(v))
-        fprintf(f, "%.10g", v);
-}
-
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static int commit(atomic_file *af, const char *path, char *err, size_t errlen)
 {
     if (atomic_commit(af) != 0) {
@@ -1100,38 +1081,44 @@ static int write_fitted(const calib_def *def, const char *dir, char *err, size_t
     return commit(af, path, err, errlen);
 }
 
-int calib_write(const calib_def *def, const char *dir, char *err, size_t errlen)
+static void end_header(FILE *f)
 {
-    if (def->fitted_canonical == NULL) {
-        snprintf(err, errlen, "nothing to write: no fit");
-        return -1;
-    }
-    if (atomic_mkdirs(dir) != 0) {
-        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-        return -1;
-    }
+    provenance_csv_header(f, 1);
+    fputc('\n', f);
+}
+
+static void end_row(FILE *f, const char *cells)
+{
+    fputs(cells, f);
+    fputc('\n', f);
+}
+
+/* calibration.csv, parameters.csv and trace.csv. */
+static int write_tables(const calib_def *def, const char *dir, const char *cells, char *err, size_t errlen)
+{
     char path[1100];
     atomic_file *af = open_out(dir, "calibration.csv", path, sizeof path, err, errlen);
     if (af == NULL)
         return -1;
     FILE *f = atomic_stream(af);
-    fputs("target,window,stage,metric,target_value,fitted_mean,ci95_low,ci95_high\n", f);
+    fputs("target,window,stage,metric,target_value,fitted_mean,ci95_low,ci95_high", f);
+    end_header(f);
     for (int k = 0; k < def->n_targets; k++) {
         const calib_target *t = &def->targets[k];
-        put_field(f, t->name);
+        csv_field(f, t->name);
         fputc(',', f);
-        put_field(f, t->window_id);
+        csv_field(f, t->window_id);
         fputc(',', f);
-        put_field(f, t->stage_id);
+        csv_field(f, t->stage_id);
         fprintf(f, ",%s,", sim_metric_name((sim_metric)t->metric));
-        put_num(f, t->target);
+        csv_number(f, t->target);
         fputc(',', f);
-        put_num(f, t->fitted.mean);
+        csv_number(f, t->fitted.mean);
         fputc(',', f);
-        put_num(f, t->fitted.ci95_low);
+        csv_number(f, t->fitted.ci95_low);
         fputc(',', f);
-        put_num(f, t->fitted.ci95_high);
-        fputc('\n', f);
+        csv_number(f, t->fitted.ci95_high);
+        end_row(f, cells);
     }
     if (commit(af, path, err, errlen) != 0)
         return -1;
@@ -1139,11 +1126,17 @@ int calib_write(const calib_def *def, const char *dir, char *err, size_t errlen)
     if ((af = open_out(dir, "parameters.csv", path, sizeof path, err, errlen)) == NULL)
         return -1;
     f = atomic_stream(af);
-    fputs("parameter,start,fitted,min,max\n", f);
+    fputs("parameter,start,fitted,min,max", f);
+    end_header(f);
     for (int i = 0; i < def->n_params; i++) {
         const calib_param *p = &def->params[i];
-        put_field(f, p->path);
-        fprintf(f, ",%.10g,%.10g,%.10g,%.10g\n", p->start, p->fitted, p->min, p->max);
+        csv_field(f, p->path);
+        const double v[4] = {p->start, p->fitted, p->min, p->max};
+        for (int k = 0; k < 4; k++) {
+            fputc(',', f);
+            csv_number(f, v[k]);
+        }
+        end_row(f, cells);
     }
     if (commit(af, path, err, errlen) != 0)
         return -1;
@@ -1154,24 +1147,45 @@ int calib_write(const calib_def *def, const char *dir, char *err, size_t errlen)
     fputs("evaluation,iteration,objective", f);
     for (int i = 0; i < def->n_params; i++) {
         fputc(',', f);
-        put_field(f, def->params[i].path);
+        csv_field(f, def->params[i].path);
     }
-    fputc('\n', f);
+    end_header(f);
     long width = 3 + def->n_params;
     for (long r = 0; r < def->n_trace; r++) {
         const double *row = def->trace + r * width;
         fprintf(f, "%.0f,%.0f,", row[0], row[1]);
-        put_num(f, row[2]);
+        csv_number(f, row[2]);
         for (int i = 0; i < def->n_params; i++) {
             fputc(',', f);
-            put_num(f, row[3 + i]);
+            csv_number(f, row[3 + i]);
         }
-        fputc('\n', f);
+        end_row(f, cells);
     }
-    if (commit(af, path, err, errlen) != 0)
+    return commit(af, path, err, errlen);
+}
+
+int calib_write(const calib_def *def, const char *dir, const char *command, char *err, size_t errlen)
+{
+    if (def->fitted_canonical == NULL) {
+        snprintf(err, errlen, "nothing to write: no fit");
         return -1;
+    }
+    if (atomic_mkdirs(dir) != 0) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    /* Every row ends with the provenance: the calibration's scenario, seed
+     * and replications per evaluation. */
+    provenance prov = {PARCOURS_VERSION, command, def->scenario_hash, def->seed, 0};
+    char *cells = provenance_csv_cells(&prov, def->replications, 1);
+    if (cells == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = write_tables(def, dir, cells, err, errlen);
+    free(cells);
     /* The scenario last: its presence means the whole calibration was written. */
-    return write_fitted(def, dir, err, errlen);
+    return rc != 0 ? rc : write_fitted(def, dir, err, errlen);
 }
 
 static void print_duration(FILE *out, double s)
@@ -1312,7 +1326,11 @@ int calibrate_main(int argc, char **argv)
         calib_fini(&def);
         return CLI_FAILURE;
     }
-    if (calib_write(&def, out, err, sizeof err) != 0) {
+    char *command = provenance_command("calibrate", argc, argv);
+    if (command == NULL || calib_write(&def, out, command, err, sizeof err) != 0) {
+        if (command == NULL)
+            snprintf(err, sizeof err, "out of memory");
+        free(command);
         fprintf(stderr, "parcours calibrate: %s\n", err);
         calib_fini(&def);
         return CLI_FAILURE;
@@ -1321,6 +1339,7 @@ int calibrate_main(int argc, char **argv)
         calib_print(&def, stdout);
         printf("\nwritten: %s/ (fitted.json, calibration.csv, parameters.csv, trace.csv)\n", out);
     }
+    free(command);
     calib_fini(&def);
     return CLI_OK;
 }

@@ -55,6 +55,7 @@ typedef struct calib_def {
     char *scenario_path;         /* resolved relative to the calibration file */
     char *scenario_text;
     char *scenario_name;
+    uint64_t scenario_hash;      /* of the scenario as written (provenance) */
     uint64_t seed;
     long replications;
     long max_iterations;
@@ -93,8 +94,9 @@ typedef void (*calib_progress)(void *ctx, const calib_def *def, long iteration, 
  * message in err when a run fails. */
 int calib_fit(calib_def *def, int threads, calib_progress progress, void *ctx, char *err, size_t errlen);
 
-/* Writes the output files into dir (created if needed). Returns 0 or -1 with a message. */
-int calib_write(const calib_def *def, const char *dir, char *err, size_t errlen);
+/* Writes the output files into dir (created if needed); command is the
+ * command line for their provenance. Returns 0 or -1 with a message. */
+int calib_write(const calib_def *def, const char *dir, const char *command, char *err, size_t errlen);
 
 /* Prints the final tables. */
 void calib_print(const calib_def *def, FILE *out);

@@ -12,6 +12,7 @@
 #include "app/diag.h"
 #include "app/experiment.h"
 #include "app/output.h"
+#include "app/provenance.h"
 #include "app/plot.h"
 #include "app/scenario.h"
 #include "app/sweep.h"
@@ -75,7 +76,10 @@ static const char *const run_help =
     "  capacity.csv   date,stage,capacity\n"
     "  census.csv     tenure of those present at each census date\n"
     "  blocked.csv    place-days held by people waiting to move on, by awaited stage\n"
-    "and prints a short table. Without SCENARIO, runs the embedded Paris baseline.\n"
+    "  public_space_by_hour.csv  people in the public space by hour of day\n"
+    "Every CSV row ends with its provenance: scenario_hash, seed, replications,\n"
+    "parcours_version, command. The run also prints a short table.\n"
+    "Without SCENARIO, runs the embedded Paris baseline.\n"
     "\n"
     "options:\n"
     "  -o, --out DIR          output directory (default: out/<scenario name>/)\n"
@@ -264,35 +268,6 @@ static void show_progress(void *ctx, long done, long total)
     fflush(stderr);
 }
 
-/* The command line as provenance: options that cannot change the results
- * (--out, --threads, --quiet) are left out, so that the same run writes the
- * same bytes wherever and however fast it runs. */
-static char *provenance_command(int argc, char **argv)
-{
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len);
-    if (cmd == NULL)
-        return NULL;
-    strcpy(cmd, "parcours run");
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--out") == 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--threads") == 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
-            continue;
-        strcat(cmd, " ");
-        strcat(cmd, argv[i]);
-    }
-    return cmd;
-}
-
 /* SIGINT/SIGTERM during `run`: before the outputs are written nothing
  * exists yet, so stop at once and say so; while they are being written,
  * finish them (each file is complete or absent) and stop afterwards. */
@@ -350,8 +325,8 @@ static int cmd_run(int argc, char **argv)
         scenario_result_fini(&res);
         return CLI_FAILURE;
     }
-    char *command = provenance_command(argc, argv);
-    output_provenance prov = {PARCOURS_VERSION, command ? command : "parcours run", res.hash, seed, first};
+    char *command = provenance_command("run", argc, argv);
+    provenance prov = {PARCOURS_VERSION, command ? command : "parcours run", res.hash, seed, first};
     rc = CLI_OK;
     writing_outputs = 1;
     int written = output_write(outdir, spec, x, &prov, err, sizeof err) == 0;

@@ -15,8 +15,10 @@
 
 #include "app/atomic.h"
 #include "app/cli.h"
+#include "app/csv.h"
 #include "app/diag.h"
 #include "app/output.h"
+#include "app/provenance.h"
 #include "app/plot.h"
 #include "app/scenario.h"
 #include "sim/date.h"
@@ -48,7 +50,8 @@ static const char *const compare_help =
     "  compare.csv             window,stage,metric,scenario,mean,ci95_low,ci95_high,\n"
     "                          diff_mean,diff_ci95_low,diff_ci95_high\n"
     "                          (diff: scenario - first, paired; windows and stages\n"
-    "                          are matched by id; costs under stage \"all\")\n"
+    "                          are matched by id; costs under stage \"all\"),\n"
+    "                          each row ending with the provenance columns\n"
     "  compare_occupancy.csv   date,stage,scenario,mean,ci95_low,ci95_high for\n"
     "                          street, assore and every stage whose occupancy differs\n"
     "  compare_occupancy_<stage>.png   those series overlaid (needs gnuplot;\n"
@@ -195,19 +198,16 @@ int compare_cost(const compare_scenario *sc, int k, int w, int which, compare_es
 
 /* ---- compare.csv -------------------------------------------------------- */
 
-static void put_num(FILE *f, double v)
-{
-    if (!isnan(v))
-        fprintf(f, "%.10g", v);
-}
-
-static void put_estimates(FILE *f, const compare_estimate *est, const compare_estimate *diff)
+/* The numbers of a row of compare.csv, then the scenario's provenance. */
+static void put_estimates(FILE *f, const compare_estimate *est, const compare_estimate *diff,
+                          const compare_scenario *sc)
 {
     const double v[6] = {est->mean, est->ci95_low, est->ci95_high, diff->mean, diff->ci95_low, diff->ci95_high};
     for (int i = 0; i < 6; i++) {
         fputc(',', f);
-        put_num(f, v[i]);
+        csv_number(f, v[i]);
     }
+    fputs(sc->cells, f);
     fputc('\n', f);
 }
 
@@ -247,7 +247,9 @@ int compare_write_csv(FILE *f, const compare_scenario *sc, int n)
         errno = ENOMEM;
         return -1;
     }
-    fputs("window,stage,metric,scenario,mean,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high\n", f);
+    fputs("window,stage,metric,scenario,mean,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high", f);
+    provenance_csv_header(f, 1);
+    fputc('\n', f);
     compare_estimate est, diff;
     for (int iw = 0; iw < nw; iw++) {
         for (int is = 0; is < ns; is++)
@@ -263,7 +265,7 @@ int compare_write_csv(FILE *f, const compare_scenario *sc, int n)
                     compare_metric(sc, k, w, s, compare_metrics[im], &est, &diff);
                     fprintf(f, "%s,%s,%s,%s", wins[iw], stages[is], sim_metric_name((sim_metric)compare_metrics[im]),
                             sc[k].label);
-                    put_estimates(f, &est, &diff);
+                    put_estimates(f, &est, &diff, &sc[k]);
                 }
         for (int c = 0; c < EXPERIMENT_COSTS; c++)
             for (int k = 0; k < n; k++) {
@@ -272,7 +274,7 @@ int compare_write_csv(FILE *f, const compare_scenario *sc, int n)
                     continue;
                 compare_cost(sc, k, w, c, &est, &diff);
                 fprintf(f, "%s,all,%s,%s", wins[iw], cost_names[c], sc[k].label);
-                put_estimates(f, &est, &diff);
+                put_estimates(f, &est, &diff, &sc[k]);
             }
     }
     free(wins);
@@ -363,7 +365,9 @@ int compare_plot_stages(const compare_scenario *sc, int n, char *buf, size_t len
 
 int compare_write_occupancy(FILE *f, const compare_scenario *sc, int n, const char *stages)
 {
-    fputs("date,stage,scenario,mean,ci95_low,ci95_high\n", f);
+    fputs("date,stage,scenario,mean,ci95_low,ci95_high", f);
+    provenance_csv_header(f, 1);
+    fputc('\n', f);
     char date[11], id[128];
     for (const char *p = stages; *p;) {
         size_t len = strcspn(p, " ");
@@ -381,11 +385,12 @@ int compare_write_occupancy(FILE *f, const compare_scenario *sc, int n, const ch
                 experiment_daily(sc[k].x, 0, d, s, &mean, &lo, &hi);
                 sim_date_format(spec->start_day + d, date);
                 fprintf(f, "%s,%s,%s,", date, id, sc[k].label);
-                put_num(f, mean);
+                csv_number(f, mean);
                 fputc(',', f);
-                put_num(f, lo);
+                csv_number(f, lo);
                 fputc(',', f);
-                put_num(f, hi);
+                csv_number(f, hi);
+                fputs(sc[k].cells, f);
                 fputc('\n', f);
             }
         }
@@ -513,31 +518,6 @@ static void show_compare_progress(void *ctx, long done, long total)
     if (done == total)
         fputc('\n', stderr);
     fflush(stderr);
-}
-
-/* The command line as provenance, without the options that cannot change
- * the results (--out, --threads, --quiet). Caller frees. */
-static char *compare_command(int argc, char **argv)
-{
-    size_t len = 32;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len);
-    if (cmd == NULL)
-        return NULL;
-    strcpy(cmd, "parcours compare");
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            continue;
-        strcat(cmd, " ");
-        strcat(cmd, a);
-    }
-    return cmd;
 }
 
 typedef int (*compare_writer)(FILE *f, void *ctx);
@@ -731,7 +711,7 @@ int compare_main(int argc, char **argv)
     }
 
     /* Write. */
-    char *command = compare_command(argc, argv);
+    char *command = provenance_command("compare", argc, argv);
     rc = CLI_OK;
     if (atomic_mkdirs(outdir) != 0) {
         fprintf(stderr, "parcours compare: cannot create the output directory %s: %s\n", outdir, strerror(errno));
@@ -740,8 +720,12 @@ int compare_main(int argc, char **argv)
     for (int k = 0; rc == CLI_OK && k < o.n_files; k++) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%.3800s/%.127s", outdir, sc[k].label);
-        output_provenance prov = {PARCOURS_VERSION, command ? command : "parcours compare", res[k].hash, seed, 0};
-        if (output_write(dir, sc[k].spec, sc[k].x, &prov, err, sizeof err) != 0) {
+        provenance prov = {PARCOURS_VERSION, command ? command : "parcours compare", res[k].hash, seed, 0};
+        sc[k].cells = provenance_csv_cells(&prov, reps, 1);
+        if (sc[k].cells == NULL) {
+            fprintf(stderr, "parcours compare: out of memory\n");
+            rc = CLI_FAILURE;
+        } else if (output_write(dir, sc[k].spec, sc[k].x, &prov, err, sizeof err) != 0) {
             fprintf(stderr, "parcours compare: %s\n", err);
             rc = CLI_FAILURE;
         }
@@ -797,6 +781,7 @@ int compare_main(int argc, char **argv)
 end:
     for (int k = 0; k < o.n_files; k++) {
         experiment_free((experiment *)sc[k].x);
+        free(sc[k].cells);
         scenario_result_fini(&res[k]);
     }
     return rc;

@@ -39,6 +39,7 @@ typedef struct compare_scenario {
     const char *file;          /* as given on the command line */
     const model_spec *spec;
     const experiment *x;
+    char *cells;               /* its provenance columns (provenance.h), owned */
 } compare_scenario;
 
 /* Mean and 95% Student-t interval of a set of values (NaN skipped). n is

@@ -4,6 +4,7 @@
 #include "app/output.h"
 
 #include "app/atomic.h"
+#include "app/csv.h"
 #include "sim/date.h"
 #include "sim/record.h"
 
@@ -13,14 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*writer)(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov);
+/* What every writer needs; `cells` ends each CSV row (provenance.h). */
+typedef struct out_ctx {
+    const model_spec *spec;
+    const experiment *x;
+    const provenance *prov;
+    const char *cells;
+} out_ctx;
 
-static void put_num(FILE *f, double v)
+typedef int (*writer)(FILE *f, const out_ctx *c);
+
+static void end_header(FILE *f)
 {
-    if (isnan(v))
-        fputs("", f);
-    else
-        fprintf(f, "%.10g", v);
+    provenance_csv_header(f, 1);
+    fputc('\n', f);
+}
+
+static void end_row(FILE *f, const out_ctx *c)
+{
+    fputs(c->cells, f);
+    fputc('\n', f);
 }
 
 /* summary.json is built as a cJSON tree. An allocation that fails leaves a
@@ -83,14 +96,17 @@ static void add_date(builder *b, cJSON *o, const char *key, const model_spec *sp
     add_string(b, o, key, buf);
 }
 
-static int write_summary(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_summary(FILE *f, const out_ctx *c)
 {
+    const model_spec *spec = c->spec;
+    const experiment *x = c->x;
+    const provenance *prov = c->prov;
     builder b = {0};
     cJSON *root = cJSON_CreateObject();
     b.failed |= root == NULL;
     cJSON *p = add_object(&b, root, "provenance");
-    char hash[32];
-    snprintf(hash, sizeof hash, "fnv1a64:%016llx", (unsigned long long)prov->scenario_hash);
+    char hash[PROVENANCE_HASH_TEXT];
+    provenance_hash_text(prov->scenario_hash, hash);
     add_string(&b, p, "parcours_version", prov->version);
     add_string(&b, p, "command", prov->command);
     add_string(&b, p, "scenario", spec->name);
@@ -134,10 +150,10 @@ static int write_summary(FILE *f, const model_spec *spec, const experiment *x, c
                     continue;
                 if (bo == NULL)
                     bo = add_object(&b, blocked, spec->stages[s].id);
-                cJSON *c = add_object(&b, bo, spec->stages[a].id);
-                add_number(&b, c, "mean", mean);
-                add_number(&b, c, "ci95_low", mean - half);
-                add_number(&b, c, "ci95_high", mean + half);
+                cJSON *ao = add_object(&b, bo, spec->stages[a].id);
+                add_number(&b, ao, "mean", mean);
+                add_number(&b, ao, "ci95_low", mean - half);
+                add_number(&b, ao, "ci95_high", mean + half);
             }
         }
         add_item(&b, wo, "blocked_place_days", blocked);
@@ -158,10 +174,12 @@ static int write_summary(FILE *f, const model_spec *spec, const experiment *x, c
     return 0;
 }
 
-static int write_daily(FILE *f, const model_spec *spec, const experiment *x, int waitlist)
+static int write_daily(FILE *f, const out_ctx *c, int waitlist)
 {
+    const model_spec *spec = c->spec;
     char date[11];
-    fputs("date,stage,mean,ci95_low,ci95_high\n", f);
+    fputs("date,stage,mean,ci95_low,ci95_high", f);
+    end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
     for (int d = 0; d < days; d++) {
         sim_date_format(spec->start_day + d, date);
@@ -169,103 +187,116 @@ static int write_daily(FILE *f, const model_spec *spec, const experiment *x, int
             if (spec->stages[s].kind == MODEL_EXIT)
                 continue;
             double mean, lo, hi;
-            experiment_daily(x, waitlist, d, s, &mean, &lo, &hi);
+            experiment_daily(c->x, waitlist, d, s, &mean, &lo, &hi);
             fprintf(f, "%s,%s,", date, spec->stages[s].id);
-            put_num(f, mean);
+            csv_number(f, mean);
             fputc(',', f);
-            put_num(f, lo);
+            csv_number(f, lo);
             fputc(',', f);
-            put_num(f, hi);
-            fputc('\n', f);
+            csv_number(f, hi);
+            end_row(f, c);
         }
     }
     return 0;
 }
 
-static int write_occupancy(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_occupancy(FILE *f, const out_ctx *c)
 {
-    (void)prov;
-    return write_daily(f, spec, x, 0);
+    return write_daily(f, c, 0);
 }
 
-static int write_waiting(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_waiting(FILE *f, const out_ctx *c)
 {
-    (void)prov;
-    return write_daily(f, spec, x, 1);
+    return write_daily(f, c, 1);
 }
 
-static int write_capacity(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_capacity(FILE *f, const out_ctx *c)
 {
-    (void)x;
-    (void)prov;
+    const model_spec *spec = c->spec;
     char date[11];
-    fputs("date,stage,capacity\n", f);
+    fputs("date,stage,capacity", f);
+    end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
     for (int d = 0; d < days; d++) {
         sim_date_format(spec->start_day + d, date);
         for (int s = 0; s < spec->n_stages; s++)
-            if (spec->stages[s].capacity)
-                fprintf(f, "%s,%s,%.10g\n", date, spec->stages[s].id,
-                        sim_schedule_value(spec->stages[s].capacity, d + 0.5));
+            if (spec->stages[s].capacity) {
+                fprintf(f, "%s,%s,", date, spec->stages[s].id);
+                csv_number(f, sim_schedule_value(spec->stages[s].capacity, d + 0.5));
+                end_row(f, c);
+            }
     }
     return 0;
 }
 
-static int write_census(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_census(FILE *f, const out_ctx *c)
 {
-    (void)prov;
+    const model_spec *spec = c->spec;
     char date[11];
-    fputs("date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,share_gt_365,share_gt_730\n", f);
-    for (int c = 0; c < spec->n_census; c++) {
-        sim_date_format(spec->start_day + (long)spec->census[c] - 1, date);
+    fputs("date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,share_gt_365,share_gt_730", f);
+    end_header(f);
+    for (int k = 0; k < spec->n_census; k++) {
+        sim_date_format(spec->start_day + (long)spec->census[k] - 1, date);
         for (int s = 0; s < spec->n_stages; s++) {
             if (spec->stages[s].kind == MODEL_EXIT)
                 continue;
             fprintf(f, "%s,%s", date, spec->stages[s].id);
-            for (int k = 0; k < SIM_CENSUS_FIELDS; k++) {
+            for (int i = 0; i < SIM_CENSUS_FIELDS; i++) {
                 fputc(',', f);
-                put_num(f, experiment_census(x, c, s, k));
+                csv_number(f, experiment_census(c->x, k, s, i));
             }
-            fputc('\n', f);
+            end_row(f, c);
         }
     }
     return 0;
 }
 
-static int write_blocked(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_blocked(FILE *f, const out_ctx *c)
 {
-    (void)prov;
-    fputs("window,stage,awaited,place_days,ci95_low,ci95_high\n", f);
+    const model_spec *spec = c->spec;
+    fputs("window,stage,awaited,place_days,ci95_low,ci95_high", f);
+    end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
         for (int s = 0; s < spec->n_stages; s++)
             for (int a = 0; a < spec->n_stages; a++) {
                 double mean, half;
-                experiment_blocked(x, w, s, a, &mean, &half);
+                experiment_blocked(c->x, w, s, a, &mean, &half);
                 if (mean == 0 && half == 0)
                     continue;
-                fprintf(f, "%s,%s,%s,%.10g,%.10g,%.10g\n", spec->window_ids[w], spec->stages[s].id,
-                        spec->stages[a].id, mean, mean - half, mean + half);
+                fprintf(f, "%s,%s,%s,", spec->window_ids[w], spec->stages[s].id, spec->stages[a].id);
+                csv_number(f, mean);
+                fputc(',', f);
+                csv_number(f, mean - half);
+                fputc(',', f);
+                csv_number(f, mean + half);
+                end_row(f, c);
             }
     return 0;
 }
 
-static int write_public(FILE *f, const model_spec *spec, const experiment *x, const output_provenance *prov)
+static int write_public(FILE *f, const out_ctx *c)
 {
-    (void)prov;
-    fputs("window,hour,mean,ci95_low,ci95_high\n", f);
+    const model_spec *spec = c->spec;
+    fputs("window,hour,mean,ci95_low,ci95_high", f);
+    end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
         for (int h = 0; h < 24; h++) {
             double mean, lo, hi;
-            experiment_public_by_hour(x, w, h, &mean, &lo, &hi);
-            fprintf(f, "%s,%d,%.10g,%.10g,%.10g\n", spec->window_ids[w], h, mean, lo, hi);
+            experiment_public_by_hour(c->x, w, h, &mean, &lo, &hi);
+            fprintf(f, "%s,%d,", spec->window_ids[w], h);
+            csv_number(f, mean);
+            fputc(',', f);
+            csv_number(f, lo);
+            fputc(',', f);
+            csv_number(f, hi);
+            end_row(f, c);
         }
     return 0;
 }
 
 /* Writes one file under its temporary name, flushed and synced (*out is
  * then the file, to commit or abort). */
-static int prepare_one(const char *dir, const char *name, writer fn, const model_spec *spec,
-                       const experiment *x, const output_provenance *prov, atomic_file **out,
+static int prepare_one(const char *dir, const char *name, writer fn, const out_ctx *c, atomic_file **out,
                        char *err, size_t errlen)
 {
     *out = NULL;
@@ -282,7 +313,7 @@ static int prepare_one(const char *dir, const char *name, writer fn, const model
         free(path);
         return -1;
     }
-    if (fn(atomic_stream(af), spec, x, prov) != 0 || atomic_finish(af) != 0) {
+    if (fn(atomic_stream(af), c) != 0 || atomic_finish(af) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         atomic_abort(af);
         free(path);
@@ -294,7 +325,7 @@ static int prepare_one(const char *dir, const char *name, writer fn, const model
 }
 
 int output_write(const char *dir, const model_spec *spec, const experiment *x,
-                 const output_provenance *prov, char *err, size_t errlen)
+                 const provenance *prov, char *err, size_t errlen)
 {
     static const struct { const char *name; writer fn; int daily; } files[] = {
         {"occupancy.csv", write_occupancy, 1}, {"waiting.csv", write_waiting, 1},
@@ -312,10 +343,17 @@ int output_write(const char *dir, const model_spec *spec, const experiment *x,
      * renamed into place only once all of them are complete: a failure (a
      * full disk, an I/O error, out of memory) leaves the previous outputs
      * as they were, never a mix of two runs. */
+    char *cells = provenance_csv_cells(prov, experiment_replications(x), 1);
+    if (cells == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    out_ctx c = {spec, x, prov, cells};
     int rc = 0;
     for (size_t i = 0; i < N_FILES && rc == 0; i++)
         if (!files[i].daily || spec->daily)
-            rc = prepare_one(dir, files[i].name, files[i].fn, spec, x, prov, &af[i], err, errlen);
+            rc = prepare_one(dir, files[i].name, files[i].fn, &c, &af[i], err, errlen);
+    free(cells);
     for (size_t i = 0; i < N_FILES; i++) {
         if (af[i] == NULL)
             continue;

@@ -9,6 +9,7 @@
 #include "app/scenario.h"
 
 #include "app/jread.h"
+#include "app/provenance.h"
 #include "app/setpath.h"
 #include "sim/date.h"
 
@@ -1244,14 +1245,6 @@ static void syntax_error(diag *d, const char *text, const char *at)
         diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
 }
 
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
-
 int scenario_load_text(const char *text, const char *const *sets, int n_sets,
                        diag *d, scenario_result *out)
 {
@@ -1294,7 +1287,7 @@ int scenario_load_text(const char *text, const char *const *sets, int n_sets,
     out->canonical = checked(&L, cJSON_PrintUnformatted(root));
     if (out->canonical == NULL)
         goto end;
-    out->hash = fnv1a(out->canonical);
+    out->hash = provenance_hash(PROVENANCE_HASH_START, out->canonical, strlen(out->canonical));
     out->spec = L.spec;
     L.spec = NULL;
     rc = 0;

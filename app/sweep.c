@@ -11,10 +11,12 @@
 
 #include "app/atomic.h"
 #include "app/cli.h"
+#include "app/csv.h"
 #include "app/diag.h"
 #include "app/experiment.h"
 #include "app/jread.h"
 #include "app/output.h"
+#include "app/provenance.h"
 #include "app/scenario.h"
 #include "sim/record.h"
 
@@ -60,7 +62,8 @@ const char sweep_help[] =
     "Writes into the output directory:\n"
     "  sweep.csv      point,<parameter paths>,replications, then for every window,\n"
     "                 stage and metric <window>.<stage>.<metric>.mean, .ci95_low and\n"
-    "                 .ci95_high; one row per point, in point order\n"
+    "                 .ci95_high, then scenario_hash, seed, parcours_version and\n"
+    "                 the command that reruns the point; one row per point, in order\n"
     "  sweep.json     provenance (hashes, seed, replications, version, command)\n"
     "                 and the parameter values of every point\n"
     "  points/NNNN/   point NNNN's summary.json and CSV files, as parcours run\n"
@@ -97,14 +100,9 @@ const char sweep_help[] =
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static void hash_text(char *buf, size_t size, uint64_t h)
-{
-    snprintf(buf, size, "fnv1a64:%016llx", (unsigned long long)h);
-}
-
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-    return sweep_fnv1a(h, s, strlen(s) + 1);
+    return provenance_hash(h, s, strlen(s) + 1);
 }
 
 static char *path_join(const char *a, const char *b)
@@ -312,32 +310,6 @@ int sweep_parse_options(int argc, char **argv, sweep_options *o)
     if (!o->has_precision && (o->n_metrics > 0 || o->has_max))
         return usage_error("%s", "--metric and --max-replications go with --precision P");
     return 0;
-}
-
-/* The command line as provenance, without the options that cannot change
- * the results (--out, --threads, --quiet, --dry-run). */
-static char *provenance_command(int argc, char **argv)
-{
-    size_t len = 32;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *cmd = malloc(len);
-    if (cmd == NULL)
-        return NULL;
-    strcpy(cmd, "parcours sweep");
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0 || strcmp(a, "-j") == 0 ||
-            strcmp(a, "--threads") == 0) {
-            i++;
-            continue;
-        }
-        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0 || strcmp(a, "--dry-run") == 0)
-            continue;
-        strcat(cmd, " ");
-        strcat(cmd, a);
-    }
-    return cmd;
 }
 
 /* ---- checks --------------------------------------------------------------- */
@@ -582,7 +554,7 @@ int sweep_check(sweep_run *r, int argc, char **argv)
         if (r->outdir)
             sprintf(r->outdir, "out/%s", r->def.name);
     }
-    r->command = provenance_command(argc, argv);
+    r->command = provenance_command("sweep", argc, argv);
     r->done = calloc((size_t)r->def.n_points, 1);
     r->row_hash = calloc((size_t)r->def.n_points, sizeof *r->row_hash);
     r->row_reps = calloc((size_t)r->def.n_points, sizeof *r->row_reps);
@@ -600,11 +572,11 @@ int sweep_check(sweep_run *r, int argc, char **argv)
 
     /* The key the journal must match: everything the rows depend on. */
     char buf[600];
-    uint64_t k = hash_str(SWEEP_FNV_START, "parcours sweep journal 1");
+    uint64_t k = hash_str(PROVENANCE_HASH_START, "parcours sweep journal 1");
     k = hash_str(k, PARCOURS_VERSION);
-    hash_text(buf, sizeof buf, r->def.hash);
+    provenance_hash_text(r->def.hash, buf);
     k = hash_str(k, buf);
-    hash_text(buf, sizeof buf, r->scenario_hash);
+    provenance_hash_text(r->scenario_hash, buf);
     k = hash_str(k, buf);
     snprintf(buf, sizeof buf, "seed %llu replications %ld", (unsigned long long)r->seed, r->replications);
     k = hash_str(k, buf);
@@ -630,7 +602,7 @@ static int write_journal(const sweep_run *r, char *err, size_t errlen)
     char buf[64];
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "journal", "parcours sweep");
-    hash_text(buf, sizeof buf, r->key);
+    provenance_hash_text(r->key, buf);
     cJSON_AddStringToObject(root, "sweep_hash", buf);
     cJSON_AddNumberToObject(root, "points", (double)r->def.n_points);
     cJSON *done = cJSON_AddArrayToObject(root, "completed");
@@ -640,7 +612,7 @@ static int write_journal(const sweep_run *r, char *err, size_t errlen)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddNumberToObject(e, "point", (double)p);
         cJSON_AddNumberToObject(e, "replications", (double)r->row_reps[p]);
-        hash_text(buf, sizeof buf, r->row_hash[p]);
+        provenance_hash_text(r->row_hash[p], buf);
         cJSON_AddStringToObject(e, "row_hash", buf);
         cJSON_AddItemToArray(done, e);
     }
@@ -730,8 +702,8 @@ int sweep_journal_load(sweep_run *r)
     if (diag_count(d) == 0 && key != r->key) {
         if (r->verbose) {
             char mine[64], theirs[64];
-            hash_text(mine, sizeof mine, r->key);
-            hash_text(theirs, sizeof theirs, key);
+            provenance_hash_text(r->key, mine);
+            provenance_hash_text(key, theirs);
             fprintf(stderr,
                     "parcours sweep: %s was written by a different sweep (%s; this one is %s):\n"
                     "the sweep file, the scenario, the seed, the replications, the --precision options\n"
@@ -793,7 +765,7 @@ int sweep_journal_load(sweep_run *r)
             if (!r->done[p])
                 continue;
             char *row = read_row(r, p);
-            if (row == NULL || sweep_fnv1a(SWEEP_FNV_START, row, strlen(row)) != r->row_hash[p]) {
+            if (row == NULL || provenance_hash(PROVENANCE_HASH_START, row, strlen(row)) != r->row_hash[p]) {
                 if (r->verbose)
                     fprintf(stderr, "parcours sweep: point %ld: row.csv is %s; the point will be run again\n", p,
                             row ? "not the one journaled" : "missing");
@@ -818,27 +790,12 @@ int sweep_journal_load(sweep_run *r)
 
 static const char *const stat_names[3] = {"mean", "ci95_low", "ci95_high"};
 
-static void put_csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void write_header(const sweep_run *r, FILE *f)
 {
     fputs("point", f);
     for (int j = 0; j < r->def.n_params; j++) {
         fputc(',', f);
-        put_csv_field(f, r->def.params[j].path);
+        csv_field(f, r->def.params[j].path);
     }
     fputs(",replications", f);
     char name[600];
@@ -849,18 +806,14 @@ static void write_header(const sweep_run *r, FILE *f)
                     snprintf(name, sizeof name, "%s.%s.%s.%s", r->window_ids[w], r->stage_ids[s],
                              sim_metric_name((sim_metric)m), stat_names[k]);
                     fputc(',', f);
-                    put_csv_field(f, name);
+                    csv_field(f, name);
                 }
+    provenance_csv_header(f, 0);   /* the replications are a column already */
     fputc('\n', f);
 }
 
-static void put_num(FILE *f, double v)
-{
-    if (!isnan(v))
-        fprintf(f, "%.10g", v);
-}
-
-static char *make_row(const sweep_run *r, long p, const experiment *x)
+/* The row of point p; `cells` are its provenance columns. */
+static char *make_row(const sweep_run *r, long p, const experiment *x, const char *cells)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -879,12 +832,13 @@ static char *make_row(const sweep_run *r, long p, const experiment *x)
             for (int m = 0; m < SIM_METRIC_COUNT; m++) {
                 const sim_summary *sm = experiment_metric(x, w, r->stage_index[s], m);
                 fputc(',', f);
-                put_num(f, sm->mean);
+                csv_number(f, sm->mean);
                 fputc(',', f);
-                put_num(f, sm->ci95_low);
+                csv_number(f, sm->ci95_low);
                 fputc(',', f);
-                put_num(f, sm->ci95_high);
+                csv_number(f, sm->ci95_high);
             }
+    fputs(cells, f);
     fputc('\n', f);
     if (fclose(f) != 0) {
         free(buf);
@@ -942,13 +896,13 @@ int sweep_begin(sweep_run *r)
     cJSON_AddStringToObject(pv, "command", r->command);
     cJSON_AddStringToObject(pv, "sweep", r->def.name);
     cJSON_AddStringToObject(pv, "sweep_file", r->def.file);
-    hash_text(buf, sizeof buf, r->def.hash);
+    provenance_hash_text(r->def.hash, buf);
     cJSON_AddStringToObject(pv, "sweep_file_hash", buf);
     cJSON_AddStringToObject(pv, "scenario", r->scenario_name);
     cJSON_AddStringToObject(pv, "scenario_file", r->def.scenario);
-    hash_text(buf, sizeof buf, r->scenario_hash);
+    provenance_hash_text(r->scenario_hash, buf);
     cJSON_AddStringToObject(pv, "scenario_hash", buf);
-    hash_text(buf, sizeof buf, r->key);
+    provenance_hash_text(r->key, buf);
     cJSON_AddStringToObject(pv, "sweep_hash", buf);
     cJSON_AddNumberToObject(pv, "seed", (double)r->seed);
     cJSON_AddNumberToObject(pv, "replications", (double)r->replications);
@@ -983,7 +937,7 @@ int sweep_begin(sweep_run *r)
         cJSON *vals = cJSON_AddObjectToObject(po, "values");
         for (int j = 0; j < r->def.n_params; j++)
             cJSON_AddNumberToObject(vals, r->def.params[j].path, point_value(r, p, j));
-        hash_text(buf, sizeof buf, r->point_hash[p]);
+        provenance_hash_text(r->point_hash[p], buf);
         cJSON_AddStringToObject(po, "scenario_hash", buf);
         cJSON_AddItemToArray(pts, po);
     }
@@ -1025,7 +979,7 @@ int sweep_finish(sweep_run *r)
     write_header(r, f);
     for (long p = 0; p < r->def.n_points; p++) {
         char *row = read_row(r, p);
-        if (row == NULL || !r->done[p] || sweep_fnv1a(SWEEP_FNV_START, row, strlen(row)) != r->row_hash[p]) {
+        if (row == NULL || !r->done[p] || provenance_hash(PROVENANCE_HASH_START, row, strlen(row)) != r->row_hash[p]) {
             fprintf(stderr, "parcours sweep: point %ld: row.csv is %s; rerun the same command to run it again\n", p,
                     row ? "not the one journaled (changed while the sweep ran?)" : "missing");
             free(row);
@@ -1161,10 +1115,12 @@ int sweep_point_compute(sweep_run *r, long p, char **row, char *err, size_t errl
         snprintf(err, errlen, "out of memory");
         goto end;
     }
-    output_provenance prov = {PARCOURS_VERSION, cmd, res.hash, r->seed, 0};
+    provenance prov = {PARCOURS_VERSION, cmd, res.hash, r->seed, 0};
     if (output_write(dir, res.spec, x, &prov, err, errlen) != 0)
         goto end;
-    *row = make_row(r, p, x);
+    char *cells = provenance_csv_cells(&prov, experiment_replications(x), 0);
+    *row = cells ? make_row(r, p, x, cells) : NULL;
+    free(cells);
     if (*row == NULL) {
         snprintf(err, errlen, "out of memory");
         goto end;
@@ -1201,7 +1157,7 @@ int sweep_point_record(sweep_run *r, long p, const char *row, char *err, size_t 
     if (!r->done[p])
         r->n_done++;
     r->done[p] = 1;
-    r->row_hash[p] = sweep_fnv1a(SWEEP_FNV_START, row, strlen(row));
+    r->row_hash[p] = provenance_hash(PROVENANCE_HASH_START, row, strlen(row));
     /* The replications: the field after the parameters. */
     const char *q = row;
     for (int j = 0; j < r->def.n_params + 1 && q; j++) {
@@ -1256,7 +1212,7 @@ static void list_points(const sweep_run *r)
     fputs("point", stdout);
     for (int j = 0; j < r->def.n_params; j++) {
         fputc(',', stdout);
-        put_csv_field(stdout, r->def.params[j].path);
+        csv_field(stdout, r->def.params[j].path);
     }
     fputc('\n', stdout);
     for (long p = 0; p < r->def.n_points; p++) {

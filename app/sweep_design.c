@@ -2,6 +2,7 @@
 #include "app/sweep_design.h"
 
 #include "app/jread.h"
+#include "app/provenance.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,14 +21,6 @@ static const char *const design_keys[] = {"lhs", NULL};
 static const char *const lhs_keys[] = {"points", "seed", NULL};
 
 #define DESIGN_EXPECTED "\"grid\" or {\"lhs\": {\"points\": N, \"seed\": S}}"
-
-uint64_t sweep_fnv1a(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
 
 void sweep_format_number(double v, char *buf, size_t size)
 {
@@ -544,7 +537,7 @@ int sweep_def_load(const char *path, diag *d, sweep_def *out)
         if (canon == NULL) {
             diag_add(d, "", "out of memory");
         } else {
-            out->hash = sweep_fnv1a(SWEEP_FNV_START, canon, strlen(canon));
+            out->hash = provenance_hash(PROVENANCE_HASH_START, canon, strlen(canon));
             cJSON_free(canon);
         }
     }

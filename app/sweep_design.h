@@ -67,9 +67,6 @@ int sweep_lhs(long n, int dims, const double *min, const double *max, const int 
  * significant digits, "%.17g" style): 25, 0.1, 1e+20. */
 void sweep_format_number(double v, char *buf, size_t size);
 
-/* FNV-1a 64 over len bytes, continuing from h (start with SWEEP_FNV_START). */
-#define SWEEP_FNV_START 1469598103934665603ull
-uint64_t sweep_fnv1a(uint64_t h, const void *data, size_t len);
 
 /* Reads a whole text file (NUL-terminated). Returns NULL with errno set. */
 char *sweep_read_text(const char *path, size_t *len);

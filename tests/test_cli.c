@@ -80,13 +80,17 @@ static void run_without_scenario_writes_every_output(void)
     }
     char *occ = slurp(out, "occupancy.csv", NULL);
     CU_ASSERT_FATAL(occ != NULL);
-    CU_ASSERT_EQUAL(strncmp(occ, "date,stage,mean,ci95_low,ci95_high\n2019-01-01,street,", 52), 0);
+    static const char occ_head[] = "date,stage,mean,ci95_low,ci95_high,scenario_hash,seed,replications,"
+                                   "parcours_version,command\n2019-01-01,street,";
+    CU_ASSERT_EQUAL(strncmp(occ, occ_head, strlen(occ_head)), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(occ, "\n2023-12-31,assore,"));
     free(occ);
     char *census = slurp(out, "census.csv", NULL);
     CU_ASSERT_FATAL(census != NULL);
-    CU_ASSERT_EQUAL(strncmp(census, "date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,"
-                                    "share_gt_182,share_gt_365,share_gt_730\n2019-04-30,street,", 104), 0);
+    static const char census_head[] = "date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,"
+                                      "share_gt_365,share_gt_730,scenario_hash,seed,replications,"
+                                      "parcours_version,command\n2019-04-30,street,";
+    CU_ASSERT_EQUAL(strncmp(census, census_head, strlen(census_head)), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(census, "\n2023-10-31,assore,"));
     free(census);
     char *json = slurp(out, "summary.json", NULL);
@@ -117,12 +121,14 @@ static void same_seed_gives_identical_bytes(void)
     snprintf(b_dir, sizeof b_dir, "%s/same-b", tmpdir);
     snprintf(c_dir, sizeof c_dir, "%s/other-seed", tmpdir);
     const char *a[] = {"parcours", "run", "--out", a_dir, "-r", "3", "--seed", "7", "-q"};
-    const char *b[] = {"parcours", "run", "-q", "--seed", "7", "-r", "3", "--out", b_dir};
+    /* The same command (the outputs record it) with another --out and
+     * thread count, which results do not depend on. */
+    const char *b[] = {"parcours", "run", "--out", b_dir, "-r", "3", "--seed", "7", "-j", "1"};
     const char *c[] = {"parcours", "run", "--out", c_dir, "-r", "3", "--seed", "8", "-q"};
     CU_ASSERT_EQUAL_FATAL(run(9, a), 0);
-    CU_ASSERT_EQUAL_FATAL(run(9, b), 0);
+    CU_ASSERT_EQUAL_FATAL(run(10, b), 0);
     CU_ASSERT_EQUAL_FATAL(run(9, c), 0);
-    for (size_t i = 1; i < sizeof outputs / sizeof outputs[0]; i++) {
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
         size_t la = 0, lb = 0, lc = 0;
         char *x = slurp(a_dir, outputs[i], &la), *y = slurp(b_dir, outputs[i], &lb), *z = slurp(c_dir, outputs[i], &lc);
         CU_ASSERT_FATAL(x && y && z);
@@ -148,6 +154,49 @@ static const char *const bad_inputs[] = {
     "[1, 2, 3]",
     "",
 };
+
+/* Every CSV ends each line with the provenance columns, and every row
+ * carries what summary.json's provenance says. */
+static void every_csv_row_carries_the_provenance(void)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s/provenance", tmpdir);
+    const char *a[] = {"parcours", "run", "--out", out, "-r", "2", "--seed", "11", "--set",
+                       "stages.lhss.capacity=50", "-q"};
+    CU_ASSERT_EQUAL_FATAL(run(11, a), 0);
+    char *json = slurp(out, "summary.json", NULL);
+    cJSON *root = cJSON_Parse(json);
+    CU_ASSERT_FATAL(root != NULL);
+    cJSON *p = cJSON_GetObjectItem(root, "provenance");
+    const char *hash = cJSON_GetStringValue(cJSON_GetObjectItem(p, "scenario_hash"));
+    const char *version = cJSON_GetStringValue(cJSON_GetObjectItem(p, "parcours_version"));
+    const char *command = cJSON_GetStringValue(cJSON_GetObjectItem(p, "command"));
+    CU_ASSERT_FATAL(hash && version && command);
+    CU_ASSERT_STRING_EQUAL(command, "parcours run -r 2 --seed 11 --set stages.lhss.capacity=50");
+    char cells[512];
+    snprintf(cells, sizeof cells, ",%s,11,2,%s,%s\n", hash, version, command);
+    for (size_t i = 1; i < sizeof outputs / sizeof outputs[0]; i++) {
+        char *text = slurp(out, outputs[i], NULL);
+        CU_ASSERT_FATAL(text != NULL);
+        long rows = 0, bad = 0;
+        for (char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+            char *end = strchr(line + 1, '\n');
+            size_t n = strlen(cells);
+            rows++;
+            bad += end == NULL || (size_t)(end + 1 - line) < n || strncmp(end + 1 - n, cells, n) != 0;
+        }
+        const char *head_end = strchr(text, '\n');
+        static const char columns[] = ",scenario_hash,seed,replications,parcours_version,command\n";
+        CU_ASSERT(head_end && strncmp(head_end + 1 - strlen(columns), columns, strlen(columns)) == 0);
+        CU_ASSERT(rows > 0);
+        CU_ASSERT_EQUAL(bad, 0);
+        if (bad)
+            fprintf(stderr, "\n%s: %ld of %ld rows lack the provenance\n", outputs[i], bad, rows);
+        free(text);
+    }
+    cJSON_Delete(root);
+    free(json);
+}
 
 static void bad_scenario_exits_2_and_writes_nothing(void)
 {
@@ -236,6 +285,7 @@ int main(void)
     CU_add_test(s, "help_and_version_succeed", help_and_version_succeed);
     CU_add_test(s, "run_without_scenario_writes_every_output", run_without_scenario_writes_every_output);
     CU_add_test(s, "same_seed_gives_identical_bytes", same_seed_gives_identical_bytes);
+    CU_add_test(s, "every_csv_row_carries_the_provenance", every_csv_row_carries_the_provenance);
     CU_add_test(s, "bad_scenario_exits_2_and_writes_nothing", bad_scenario_exits_2_and_writes_nothing);
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
     CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);

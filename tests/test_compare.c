@@ -22,7 +22,8 @@
 
 static char tmpdir[256];
 static const char *const header =
-    "window,stage,metric,scenario,mean,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high";
+    "window,stage,metric,scenario,mean,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high,"
+    "scenario_hash,seed,replications,parcours_version,command";
 
 static int run(int argc, const char **argv)
 {
@@ -55,17 +56,19 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* ---- compare.csv as rows of 10 text fields ---------------------------------- */
+/* ---- compare.csv as rows of 15 text fields ---------------------------------- */
+
+enum { FIELDS = 15 };   /* 10, then the provenance */
 
 typedef struct row {
-    char *f[10];
+    char *f[FIELDS];
 } row;
 
 typedef struct table {
     char *text;
     row *rows;
     int n;
-    int bad;   /* rows without exactly 10 fields */
+    int bad;   /* rows without exactly FIELDS fields */
 } table;
 
 static int load_table(const char *path, table *t)
@@ -90,7 +93,7 @@ static int load_table(const char *path, table *t)
         int k = 0;
         char *p = line;
         for (;;) {
-            if (k < 10)
+            if (k < FIELDS)
                 r->f[k] = p;
             k++;
             char *c = strchr(p, ',');
@@ -99,7 +102,7 @@ static int load_table(const char *path, table *t)
             *c = '\0';
             p = c + 1;
         }
-        if (k != 10)
+        if (k != FIELDS)
             t->bad++;
         if (end == NULL)
             break;
@@ -216,7 +219,8 @@ static void compare_csv_has_the_header_and_a_row_per_quantity(void)
     snprintf(path, sizeof path, "%s/compare_occupancy.csv", pair_dir);
     char *occ = slurp(path);
     CU_ASSERT_FATAL(occ != NULL);
-    const char *start = "date,stage,scenario,mean,ci95_low,ci95_high\n2019-01-01,street,paris-baseline,";
+    const char *start = "date,stage,scenario,mean,ci95_low,ci95_high,scenario_hash,seed,replications,"
+                        "parcours_version,command\n2019-01-01,street,paris-baseline,";
     CU_ASSERT_EQUAL(strncmp(occ, start, strlen(start)), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(occ, "\n2023-12-31,assore,lhss-lam-50,"));
     CU_ASSERT_PTR_NOT_NULL(strstr(occ, ",lhss,lhss-lam-50,"));   /* a stage that differs */

@@ -178,7 +178,10 @@ static void a_grid_of_2_by_2_writes_4_rows_in_point_order(void)
     for (char *p = row; *p; p++)
         nr += *p == ',';
     CU_ASSERT_EQUAL(nh, nr);
-    CU_ASSERT_EQUAL(nh + 1, 4 + 2 * 1 * SIM_METRIC_COUNT * 3);
+    /* point, 2 parameters, replications, metrics, 4 provenance columns */
+    CU_ASSERT_EQUAL(nh + 1, 4 + 2 * 1 * SIM_METRIC_COUNT * 3 + 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr(hdr, ",scenario_hash,seed,parcours_version,command"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(row, ",parcours run "));
     free(hdr);
     free(row);
     free(csv);
