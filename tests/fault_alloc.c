@@ -452,7 +452,7 @@ static int do_run(const char *outdir, int reference)
         if (!err[0])
             outcome = OUT_NO_MESSAGE;
     } else {
-        output_provenance prov = {PARCOURS_VERSION, "fault_alloc", res.hash, 7, 0};
+        provenance prov = {PARCOURS_VERSION, "fault_alloc", res.hash, 7, 0};
         if (output_write(outdir, res.spec, x, &prov, err, sizeof err) == 0)
             outcome = OUT_DONE;
         else if (!err[0])

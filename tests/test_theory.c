@@ -13,7 +13,12 @@
  *      equations and product form;
  *   5. two servers in tandem with a finite buffer and blocking after
  *      service: the continuous-time Markov chain solved here with GSL;
- *   6. a nonhomogeneous Poisson source: Poisson counts per window.
+ *   6. a nonhomogeneous Poisson source: Poisson counts per window;
+ *   7. confidence intervals that cover: an M/M/infinity station's number
+ *      present at t, (lambda/mu)(1 - exp(-mu t)), covered by 92.9-97.1% of
+ *      1,000 independent 95% intervals; and the intervals that runs report
+ *      (summary.json's ci95), over 200 runs with 200 seeds, covering a known
+ *      mean 90-99% of the time.
  *
  * How a check is judged. The tolerance is the 95% confidence interval over
  * replications (Student's t). An exact value outside it is a miss; misses
@@ -595,6 +600,89 @@ static void nonhomogeneous_source_gives_poisson_counts_per_window(void)
     finish(&c, 1);
 }
 
+/* ---- 7. Confidence intervals that cover ------------------------------------------ */
+
+/* mminf.json: Poisson arrivals at 20 per day into an unlimited station with
+ * exponential stays of mean 2 days, empty at 0, observed at t = 2 days. */
+static const double mminf_lambda = 20, mminf_mu = 0.5, mminf_t = 2;
+enum { MMINF_PER_INTERVAL = 5 };   /* replications behind each interval */
+
+/* Each interval is a Student-t 95% interval of 5 replications; how often
+ * 1,000 of them (replications 0-4, 5-9, ...; independent streams) cover
+ * the exact mean is binomial(1000, 0.95) when intervals are right: 92.9% to
+ * 97.1% holds it with probability 0.998. The number present at t is
+ * admissions - exits over [0, t], in each replication. */
+static void mminf_intervals_cover_the_exact_mean_at_time_t(void)
+{
+    const double exact = mminf_lambda / mminf_mu * (1 - exp(-mminf_mu * mminf_t));
+    checks c;
+    begin(&c, "M/M/infinity: number present at t = 2 days (scenarios/check/mminf.json)");
+    model_spec *spec = load("mminf.json", NULL, 0);
+    CU_ASSERT_FATAL(spec != NULL);
+    CU_ASSERT_FATAL(spec->replications == 1000 * MMINF_PER_INTERVAL);
+    int station = stage_of(spec, "station");
+    experiment *x = run_all(spec);
+    CU_ASSERT_FATAL(x != NULL);
+    const double *in = experiment_values(x, 0, station, SIM_METRIC_ADMISSIONS);
+    const double *out = experiment_values(x, 0, station, SIM_METRIC_EXITS);
+    long n = experiment_replications(x), intervals = n / MMINF_PER_INTERVAL, covered = 0;
+    double *present = malloc((size_t)n * sizeof *present);
+    CU_ASSERT_FATAL(present != NULL);
+    for (long r = 0; r < n; r++)
+        present[r] = in[r] - out[r];
+    for (long i = 0; i < intervals; i++) {
+        sim_summary s;
+        sim_summary_of(present + i * MMINF_PER_INTERVAL, MMINF_PER_INTERVAL, &s);
+        covered += exact >= s.ci95_low && exact <= s.ci95_high;
+    }
+    judge_values(&c, "mean over every replication", exact, present, (size_t)n);
+    double share = (double)covered / (double)intervals;
+    printf("    %ld of %ld intervals of %d replications cover %.5g: %.1f%% (expected 92.9%%-97.1%%)\n", covered,
+           intervals, MMINF_PER_INTERVAL, exact, 100 * share);
+    if (report)
+        fprintf(report, "\n%ld of %ld independent 95%% intervals (5 replications each) cover the exact %.5g: "
+                        "%.1f%% (required 92.9%%-97.1%%).\n", covered, intervals, exact, 100 * share);
+    CU_ASSERT(intervals == 1000);
+    CU_ASSERT(covered >= 929 && covered <= 971);
+    free(present);
+    experiment_free(x);
+    model_spec_free(spec);
+    finish(&c, 1);
+}
+
+/* The interval a run reports (the experiment's summary, as written to
+ * summary.json), over 200 runs that differ only by their seed: admissions
+ * over [0, t] have mean lambda t. Covered 90-99% of the time (a correct
+ * interval falls outside with probability below 0.003). */
+static void runs_with_200_seeds_report_intervals_that_cover_a_known_mean(void)
+{
+    const double exact = mminf_lambda * mminf_t;
+    enum { RUNS = 200 };
+    model_spec *spec = load("mminf.json", NULL, 0);
+    CU_ASSERT_FATAL(spec != NULL);
+    int station = stage_of(spec, "station");
+    int threads = experiment_default_threads();
+    int covered = 0;
+    for (int k = 0; k < RUNS; k++) {
+        spec->seed = 1000 + (uint64_t)k;
+        experiment *x = run_reps(spec, 0, MMINF_PER_INTERVAL, threads < 1 ? 1 : threads);
+        CU_ASSERT_FATAL(x != NULL);
+        const sim_summary *s = experiment_metric(x, 0, station, SIM_METRIC_ADMISSIONS);
+        covered += exact >= s->ci95_low && exact <= s->ci95_high;
+        experiment_free(x);
+    }
+    printf("\n  Runs with seeds 1000-1199, %d replications each: %d of %d reported 95%% intervals cover "
+           "lambda t = %g (%.1f%%; required 90%%-99%%)\n", MMINF_PER_INTERVAL, covered, RUNS, exact,
+           100.0 * covered / RUNS);
+    if (report)
+        fprintf(report, "\n**Reported intervals over 200 seeds (scenarios/check/mminf.json)**\n\n"
+                        "%d of %d runs (seeds 1000-1199, %d replications each) report a 95%% interval for the "
+                        "admissions that covers lambda t = %g: %.1f%% (required 90%%-99%%).\n",
+                covered, RUNS, MMINF_PER_INTERVAL, exact, 100.0 * covered / RUNS);
+    CU_ASSERT(covered >= 180 && covered <= 198);
+    model_spec_free(spec);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -610,7 +698,11 @@ int main(void)
         !CU_add_test(s, "a tandem with a finite buffer matches its Markov chain",
                      tandem_with_finite_buffer_matches_its_markov_chain) ||
         !CU_add_test(s, "a nonhomogeneous source gives Poisson counts per window",
-                     nonhomogeneous_source_gives_poisson_counts_per_window)) {
+                     nonhomogeneous_source_gives_poisson_counts_per_window) ||
+        !CU_add_test(s, "M/M/inf: 1,000 intervals cover the exact mean at time t 92.9-97.1% of the time",
+                     mminf_intervals_cover_the_exact_mean_at_time_t) ||
+        !CU_add_test(s, "runs with 200 seeds report intervals that cover a known mean 90-99% of the time",
+                     runs_with_200_seeds_report_intervals_that_cover_a_known_mean)) {
         CU_cleanup_registry();
         return 1;
     }
