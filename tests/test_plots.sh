@@ -58,7 +58,7 @@ run=$tmp/run
 "$bin" run -r 3 --out "$run" --quiet || { echo "test_plots: parcours run failed" >&2; exit 1; }
 before=$(cat "$run"/*.csv | cksum)
 if "$bin" plot "$run" --format both; then pass "parcours plot --format both"; else fail "parcours plot exited $?"; fi
-for name in occupancy street waiting census blocked; do
+for name in occupancy street waiting census blocked public_space; do
     check_png "$run/$name.png"
     check_svg "$run/$name.svg"
 done

@@ -10,6 +10,7 @@
 #   waiting.gp    waiting.csv                     -> waiting.png/.svg
 #   census.gp     census.csv                      -> census.png/.svg   (stage assore)
 #   blocked.gp    blocked.csv                     -> blocked.png/.svg  (window all)
+#   public_space.gp public_space_by_hour.csv      -> public_space.png/.svg
 # The files written are listed on stdout, one per line.
 # Each .gp can also be run by hand, see the comment at its top, e.g.
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'; stage='phase'" scripts/plot/census.gp
@@ -67,7 +68,7 @@ esac
 failed=0
 # plot name and its input CSV
 for pair in occupancy:occupancy.csv street:occupancy.csv waiting:waiting.csv \
-            census:census.csv blocked:blocked.csv; do
+            census:census.csv blocked:blocked.csv public_space:public_space_by_hour.csv; do
     name=${pair%%:*}
     input=${pair#*:}
     if [ ! -r "$dir/$input" ]; then
