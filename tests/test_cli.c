@@ -116,23 +116,30 @@ static void run_without_scenario_writes_every_output(void)
 
 static void same_seed_gives_identical_bytes(void)
 {
-    char a_dir[512], b_dir[512], c_dir[512];
+    char a_dir[512], b_dir[512], c_dir[512], d_dir[512];
     snprintf(a_dir, sizeof a_dir, "%s/same-a", tmpdir);
     snprintf(b_dir, sizeof b_dir, "%s/same-b", tmpdir);
     snprintf(c_dir, sizeof c_dir, "%s/other-seed", tmpdir);
+    snprintf(d_dir, sizeof d_dir, "%s/same-4-threads", tmpdir);
     const char *a[] = {"parcours", "run", "--out", a_dir, "-r", "3", "--seed", "7", "-q"};
     /* The same command (the outputs record it) with another --out and
-     * thread count, which results do not depend on. */
+     * thread count (1, all cores, 4), which results do not depend on. */
     const char *b[] = {"parcours", "run", "--out", b_dir, "-r", "3", "--seed", "7", "-j", "1"};
     const char *c[] = {"parcours", "run", "--out", c_dir, "-r", "3", "--seed", "8", "-q"};
+    const char *d[] = {"parcours", "run", "--out", d_dir, "-r", "3", "--seed", "7", "-j", "4", "-q"};
     CU_ASSERT_EQUAL_FATAL(run(9, a), 0);
     CU_ASSERT_EQUAL_FATAL(run(10, b), 0);
     CU_ASSERT_EQUAL_FATAL(run(9, c), 0);
+    CU_ASSERT_EQUAL_FATAL(run(11, d), 0);
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
         size_t la = 0, lb = 0, lc = 0;
         char *x = slurp(a_dir, outputs[i], &la), *y = slurp(b_dir, outputs[i], &lb), *z = slurp(c_dir, outputs[i], &lc);
         CU_ASSERT_FATAL(x && y && z);
         CU_ASSERT(la == lb && memcmp(x, y, la) == 0);
+        size_t ld = 0;
+        char *w = slurp(d_dir, outputs[i], &ld);
+        CU_ASSERT(w != NULL && la == ld && memcmp(x, w, la) == 0);
+        free(w);
         if (strcmp(outputs[i], "occupancy.csv") == 0)
             CU_ASSERT(la != lc || memcmp(x, z, la) != 0);   /* the seed matters */
         free(x);

@@ -269,18 +269,25 @@ static void a_grid_range_includes_both_ends_without_rounding_noise(void)
     diag_free(d);
 }
 
-static void results_are_identical_with_one_and_two_threads(void)
+/* 4 threads on 2 cores: more threads than cores must not matter either. */
+static void results_are_identical_with_one_two_and_four_threads(void)
 {
-    char o1[512], o2[512];
+    char o1[512], o2[512], o4[512];
     out_dir("threads1", o1, sizeof o1);
     out_dir("threads2", o2, sizeof o2);
+    out_dir("threads4", o4, sizeof o4);
     const char *a[] = {"scenarios/sweeps/mm1-lhs.json", "--out", o1, "--quiet", "--threads", "1"};
     const char *b[] = {"scenarios/sweeps/mm1-lhs.json", "--out", o2, "--quiet", "--threads", "2"};
+    const char *c[] = {"scenarios/sweeps/mm1-lhs.json", "--out", o4, "--quiet", "--threads", "4"};
     CU_ASSERT_EQUAL_FATAL(sweep(6, a), 0);
     CU_ASSERT_EQUAL_FATAL(sweep(6, b), 0);
-    CU_ASSERT(same_file(o1, o2, "sweep.csv"));
-    CU_ASSERT(same_file(o1, o2, "sweep.json"));
-    CU_ASSERT(same_file(o1, o2, "points/0005/summary.json"));
+    CU_ASSERT_EQUAL_FATAL(sweep(6, c), 0);
+    static const char *const files[] = {"sweep.csv", "sweep.json", "points/0005/summary.json",
+                                        "points/0005/public_space_by_hour.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        CU_ASSERT(same_file(o1, o2, files[i]));
+        CU_ASSERT(same_file(o1, o4, files[i]));
+    }
 }
 
 static void bad_input_exits_2_and_writes_nothing(void)
@@ -660,7 +667,8 @@ int main(void)
     CU_add_test(s, "Latin hypercube points cover each stratum once", latin_hypercube_points_cover_each_stratum_once);
     CU_add_test(s, "a grid range includes both ends without rounding noise",
                 a_grid_range_includes_both_ends_without_rounding_noise);
-    CU_add_test(s, "results are identical with one and two threads", results_are_identical_with_one_and_two_threads);
+    CU_add_test(s, "results are identical with one, two and four threads",
+                results_are_identical_with_one_two_and_four_threads);
     CU_add_test(s, "bad input exits 2 and writes nothing", bad_input_exits_2_and_writes_nothing);
     CU_add_test(s, "a sweep killed by SIGKILL resumes to identical bytes",
                 a_sweep_killed_by_sigkill_resumes_to_identical_bytes);
