@@ -19,6 +19,7 @@
 #include "app/jread.h"
 #include "app/provenance.h"
 #include "app/scenario.h"
+#include "app/textfile.h"
 #include "sim/record.h"
 
 #include <cjson/cJSON.h>
@@ -126,69 +127,6 @@ const char calibrate_help[] =
 static char *xstrdup(const char *s)
 {
     return s ? strdup(s) : NULL;
-}
-
-static char *read_text(const char *path, char *why, size_t size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(why, size, "cannot read the file: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 14, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len - 1, f);
-        if (len < cap - 1)
-            break;
-        if (cap >= ((size_t)64 << 20)) {
-            snprintf(why, size, "file larger than 64 MiB");
-            free(buf);
-            fclose(f);
-            return NULL;
-        }
-        char *b = realloc(buf, cap * 2);
-        if (b == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (buf == NULL || bad) {
-        snprintf(why, size, "cannot read the file%s", buf ? "" : " (out of memory)");
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        snprintf(why, size, "the file contains a NUL byte (expected JSON text)");
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
-
-static void syntax_problem(diag *d, const char *text, const char *at)
-{
-    long line = 1, col = 1;
-    if (at == NULL)
-        at = text + strlen(text);
-    for (const char *p = text; p < at && *p; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    if (*at == '\0')
-        diag_add(d, "", "line %ld, column %ld: invalid JSON: unexpected end of file (truncated?)", line, col);
-    else
-        diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
 }
 
 /* The scenario path relative to the calibration file's directory. */
@@ -565,17 +503,14 @@ int calib_load(const char *file, calib_def *def, FILE *errs)
     model_spec *spec = NULL;
     scenario_result res0;
     memset(&res0, 0, sizeof res0);
-    char *text = read_text(file, why, sizeof why);
+    char *text = textfile_read(file, SCENARIO_MAX_BYTES, why, sizeof why);
     if (text == NULL) {
         diag_add(d, "", "%s", why);
         goto end;
     }
-    const char *endp = NULL;
-    root = cJSON_ParseWithOpts(text, &endp, 1);
-    if (root == NULL) {
-        syntax_problem(d, text, cJSON_GetErrorPtr());
+    root = jparse(text, d);
+    if (root == NULL)
         goto end;
-    }
     if (!cJSON_IsObject(root)) {
         diag_add(d, "", "expected a JSON object at the top level, got %s", jtype(root));
         goto end;
@@ -607,7 +542,7 @@ int calib_load(const char *file, calib_def *def, FILE *errs)
     def->scenario_path = relative_to(file, scen);
     if (def->scenario_path == NULL)
         goto oom;
-    def->scenario_text = read_text(def->scenario_path, why, sizeof why);
+    def->scenario_text = textfile_read(def->scenario_path, SCENARIO_MAX_BYTES, why, sizeof why);
     if (def->scenario_text == NULL) {
         diag_add(d, "scenario", "%s: %s", def->scenario_path, why);
         goto end;

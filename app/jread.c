@@ -178,3 +178,28 @@ const char *jstring(jctx *c, const cJSON *obj, const char *key, int required)
     }
     return v->valuestring;
 }
+
+cJSON *jparse(const char *text, diag *d)
+{
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    if (root != NULL)
+        return root;
+    const char *at = cJSON_GetErrorPtr();
+    long line = 1, col = 1;
+    if (at == NULL)
+        at = text + strlen(text);
+    for (const char *p = text; p < at && *p; p++) {
+        if (*p == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    if (*at == '\0')
+        diag_add(d, "", "line %ld, column %ld: invalid JSON: unexpected end of file (truncated?)", line, col);
+    else
+        diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
+    return NULL;
+}

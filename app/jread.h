@@ -16,6 +16,11 @@ typedef struct jctx {
     char path[512];
 } jctx;
 
+/* Parses JSON text. On a syntax error, reports it (JSON path "") with its
+ * line and column, or "unexpected end of file (truncated?)", and returns
+ * NULL. The tree is the caller's, to cJSON_Delete. */
+cJSON *jparse(const char *text, diag *d);
+
 /* Appends ".key" or "[i]" or ".id" to the path; jpop restores it. Returns
  * the previous length to pass to jpop. */
 size_t jpush_key(jctx *c, const char *key);

@@ -11,6 +11,7 @@
 #include "app/jread.h"
 #include "app/provenance.h"
 #include "app/setpath.h"
+#include "app/textfile.h"
 #include "sim/date.h"
 
 #include <errno.h>
@@ -1226,35 +1227,13 @@ static void check_way_out(loader *L)
 
 /* ---- entry points --------------------------------------------------------- */
 
-static void syntax_error(diag *d, const char *text, const char *at)
-{
-    long line = 1, col = 1;
-    if (at == NULL)
-        at = text + strlen(text);
-    for (const char *p = text; p < at && *p; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    if (*at == '\0')
-        diag_add(d, "", "line %ld, column %ld: invalid JSON: unexpected end of file (truncated?)", line, col);
-    else
-        diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
-}
-
 int scenario_load_text(const char *text, const char *const *sets, int n_sets,
                        diag *d, scenario_result *out)
 {
     memset(out, 0, sizeof *out);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
-    if (root == NULL) {
-        syntax_error(d, text, cJSON_GetErrorPtr());
+    cJSON *root = jparse(text, d);
+    if (root == NULL)
         return -1;
-    }
     int rc = -1;
     loader L;
     memset(&L, 0, sizeof L);
@@ -1301,48 +1280,14 @@ int scenario_load_file(const char *path, const char *const *sets, int n_sets, di
                        scenario_result *out)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        diag_add(d, "", "cannot read the file: %s", strerror(errno));
+    char why[256];
+    char *text = textfile_read(path, SCENARIO_MAX_BYTES, why, sizeof why);
+    if (text == NULL) {
+        diag_add(d, "", "%s", why);
         return -1;
     }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (len < cap - 1)
-            break;
-        if (cap >= ((size_t)64 << 20)) {
-            diag_add(d, "", "file larger than 64 MiB (expected a scenario, not data)");
-            free(buf);
-            fclose(f);
-            return -1;
-        }
-        char *b = realloc(buf, cap * 2);
-        if (b == NULL) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (buf == NULL || err) {
-        diag_add(d, "", "cannot read the file%s", buf ? "" : " (out of memory)");
-        free(buf);
-        return -1;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        diag_add(d, "", "the file contains a NUL byte (expected JSON text)");
-        free(buf);
-        return -1;
-    }
-    int rc = scenario_load_text(buf, sets, n_sets, d, out);
-    free(buf);
+    int rc = scenario_load_text(text, sets, n_sets, d, out);
+    free(text);
     return rc;
 }
 

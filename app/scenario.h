@@ -22,7 +22,10 @@ typedef struct scenario_result {
  * or -1 with problems added to d (out->spec is then NULL). */
 int scenario_load_text(const char *text, const char *const *sets, int n_sets,
                        diag *d, scenario_result *out);
-/* Reads the file then as above; a file that cannot be read is a problem. */
+/* Reads the file then as above; a file that cannot be read is a problem,
+ * and so is one above SCENARIO_MAX_BYTES (a scenario, a sweep or a
+ * calibration file is a page of JSON, not data). */
+#define SCENARIO_MAX_BYTES ((size_t)64 << 20)
 int scenario_load_file(const char *path, const char *const *sets, int n_sets, diag *d,
                        scenario_result *out);
 void scenario_result_fini(scenario_result *r);

@@ -18,6 +18,7 @@
 #include "app/output.h"
 #include "app/provenance.h"
 #include "app/scenario.h"
+#include "app/textfile.h"
 #include "sim/record.h"
 
 #include <cjson/cJSON.h>
@@ -650,11 +651,18 @@ static int parse_hash(const char *s, uint64_t *out)
     return 0;
 }
 
+/* A journal or a stored row: NULL with errno set (ENOENT: not there). */
+static char *read_whole(const char *path)
+{
+    char why[256];
+    return textfile_read(path, SWEEP_MAX_JOURNAL_BYTES, why, sizeof why);
+}
+
 static char *read_row(const sweep_run *r, long p)
 {
     char *dir = point_dir(r, p);
     char *path = dir ? path_join(dir, "row.csv") : NULL;
-    char *text = path ? sweep_read_text(path, NULL) : NULL;
+    char *text = path ? read_whole(path) : NULL;
     free(dir);
     free(path);
     return text;
@@ -665,7 +673,7 @@ int sweep_journal_load(sweep_run *r)
     char *path = journal_path(r);
     if (path == NULL)
         return CLI_FAILURE;
-    char *text = sweep_read_text(path, NULL);
+    char *text = read_whole(path);
     if (text == NULL) {
         int e = errno;
         if (e == ENOENT) {

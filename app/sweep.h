@@ -31,6 +31,8 @@ extern const char sweep_help[];
 /* ---- shared with app/sweep_mpi.c and tests/test_sweep.c ------------------ */
 
 #define SWEEP_MAX_METRICS 64
+/* The largest journal or stored row read back (a row holds every metric). */
+#define SWEEP_MAX_JOURNAL_BYTES ((size_t)256 << 20)
 
 typedef struct sweep_options {
     const char *file;

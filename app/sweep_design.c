@@ -3,6 +3,8 @@
 
 #include "app/jread.h"
 #include "app/provenance.h"
+#include "app/scenario.h"
+#include "app/textfile.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -29,71 +31,6 @@ void sweep_format_number(double v, char *buf, size_t size)
         if (strtod(buf, NULL) == v || isnan(v))
             return;
     }
-}
-
-char *sweep_read_text(const char *path, size_t *lenp)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t n = fread(buf + len, 1, cap - len - 1, f);
-        len += n;
-        if (len < cap - 1)
-            break;
-        if (cap >= ((size_t)256 << 20)) {
-            free(buf);
-            buf = NULL;
-            errno = EFBIG;
-            break;
-        }
-        char *b = realloc(buf, cap * 2);
-        if (b == NULL) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    int bad = buf && ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = saved ? saved : EIO;
-        return NULL;
-    }
-    if (buf == NULL) {
-        errno = saved;
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (lenp)
-        *lenp = len;
-    return buf;
-}
-
-static void syntax_error(diag *d, const char *text, const char *at)
-{
-    long line = 1, col = 1;
-    if (at == NULL)
-        at = text + strlen(text);
-    for (const char *p = text; p < at && *p; p++) {
-        if (*p == '\n') {
-            line++;
-            col = 1;
-        } else {
-            col++;
-        }
-    }
-    if (*at == '\0')
-        diag_add(d, "", "line %ld, column %ld: invalid JSON: unexpected end of file (truncated?)", line, col);
-    else
-        diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
 }
 
 void sweep_def_fini(sweep_def *def)
@@ -484,15 +421,14 @@ static char *default_name(const char *file)
 int sweep_def_load(const char *path, diag *d, sweep_def *out)
 {
     memset(out, 0, sizeof *out);
-    char *text = sweep_read_text(path, NULL);
+    char why[256];
+    char *text = textfile_read(path, SCENARIO_MAX_BYTES, why, sizeof why);
     if (text == NULL) {
-        diag_add(d, "", "cannot read the file: %s", strerror(errno));
+        diag_add(d, "", "%s", why);
         return -1;
     }
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+    cJSON *root = jparse(text, d);
     if (root == NULL) {
-        syntax_error(d, text, cJSON_GetErrorPtr());
         free(text);
         return -1;
     }

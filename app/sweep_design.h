@@ -67,8 +67,4 @@ int sweep_lhs(long n, int dims, const double *min, const double *max, const int 
  * significant digits, "%.17g" style): 25, 0.1, 1e+20. */
 void sweep_format_number(double v, char *buf, size_t size);
 
-
-/* Reads a whole text file (NUL-terminated). Returns NULL with errno set. */
-char *sweep_read_text(const char *path, size_t *len);
-
 #endif

@@ -10,6 +10,8 @@
 #include "app/calibrate.h"
 #include "app/cli.h"
 
+#include "app/textfile.h"
+
 #include <CUnit/Basic.h>
 #include <cjson/cJSON.h>
 #include <fcntl.h>
@@ -40,21 +42,8 @@ static void write_file(const char *name, const char *text)
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    char why[256];
+    return textfile_read(path, (size_t)1 << 30, why, sizeof why);
 }
 
 /* Runs `parcours calibrate NAME --out tmpdir/OUT --quiet [-j T]`. */

@@ -1,6 +1,7 @@
 /* test_cli.c -- the command line end to end: outputs and their names,
  * determinism, exit statuses, and nothing written on bad input. */
 #include "app/cli.h"
+#include "app/textfile.h"
 
 #include <CUnit/Basic.h>
 #include <cjson/cJSON.h>
@@ -20,26 +21,12 @@ static int run(int argc, const char **argv)
 
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
-    char path[512];
+    char path[1024], why[256];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        if (len)
-            *len = (size_t)n;
-    }
-    return buf;
+    char *text = textfile_read(path, (size_t)1 << 30, why, sizeof why);
+    if (text && len)
+        *len = strlen(text);
+    return text;
 }
 
 static int exists(const char *path)

@@ -8,6 +8,8 @@
 #include "app/plot.h"
 #include "app/scenario.h"
 
+#include "app/textfile.h"
+
 #include <CUnit/Basic.h>
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
@@ -33,21 +35,8 @@ static int run(int argc, const char **argv)
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
+    char why[256];
+    return textfile_read(path, (size_t)1 << 30, why, sizeof why);
 }
 
 static int exists(const char *path)

@@ -11,6 +11,8 @@
 #include "app/sweep_design.h"
 #include "sim/record.h"
 
+#include "app/textfile.h"
+
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <math.h>
@@ -37,7 +39,8 @@ static int sweep(int argc, const char **argv)
 
 static char *slurp(const char *path)
 {
-    return sweep_read_text(path, NULL);
+    char why[256];
+    return textfile_read(path, (size_t)1 << 30, why, sizeof why);
 }
 
 static char *slurp2(const char *dir, const char *name)
