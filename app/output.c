@@ -36,6 +36,17 @@ static void end_row(FILE *f, const out_ctx *c)
     fputc('\n', f);
 }
 
+/* mean,ci95_low,ci95_high and the end of the row. */
+static void end_estimate_row(FILE *f, const out_ctx *c, double mean, double lo, double hi)
+{
+    csv_number(f, mean);
+    fputc(',', f);
+    csv_number(f, lo);
+    fputc(',', f);
+    csv_number(f, hi);
+    end_row(f, c);
+}
+
 /* summary.json is built as a cJSON tree. An allocation that fails leaves a
  * hole in the tree, so every addition goes through these, which note the
  * failure: a summary with a missing part is never written (out of memory
@@ -189,12 +200,7 @@ static int write_daily(FILE *f, const out_ctx *c, int waitlist)
             double mean, lo, hi;
             experiment_daily(c->x, waitlist, d, s, &mean, &lo, &hi);
             fprintf(f, "%s,%s,", date, spec->stages[s].id);
-            csv_number(f, mean);
-            fputc(',', f);
-            csv_number(f, lo);
-            fputc(',', f);
-            csv_number(f, hi);
-            end_row(f, c);
+            end_estimate_row(f, c, mean, lo, hi);
         }
     }
     return 0;
@@ -264,12 +270,7 @@ static int write_blocked(FILE *f, const out_ctx *c)
                 if (mean == 0 && half == 0)
                     continue;
                 fprintf(f, "%s,%s,%s,", spec->window_ids[w], spec->stages[s].id, spec->stages[a].id);
-                csv_number(f, mean);
-                fputc(',', f);
-                csv_number(f, mean - half);
-                fputc(',', f);
-                csv_number(f, mean + half);
-                end_row(f, c);
+                end_estimate_row(f, c, mean, mean - half, mean + half);
             }
     return 0;
 }
@@ -284,12 +285,7 @@ static int write_public(FILE *f, const out_ctx *c)
             double mean, lo, hi;
             experiment_public_by_hour(c->x, w, h, &mean, &lo, &hi);
             fprintf(f, "%s,%d,", spec->window_ids[w], h);
-            csv_number(f, mean);
-            fputc(',', f);
-            csv_number(f, lo);
-            fputc(',', f);
-            csv_number(f, hi);
-            end_row(f, c);
+            end_estimate_row(f, c, mean, lo, hi);
         }
     return 0;
 }

@@ -25,11 +25,35 @@ void provenance_csv_header(FILE *f, int with_replications)
                             : ",scenario_hash,seed,parcours_version,command", f);
 }
 
+/* The strings are written with stdio into a buffer allocated here, sized
+ * for the worst case (fmemopen, not open_memstream: the caller frees what
+ * malloc gave, which keeps allocation accounting and fault injection
+ * exact). Returns the buffer, or NULL when out of memory. */
+static FILE *open_text(size_t cap, char **buf)
+{
+    *buf = malloc(cap);
+    FILE *f = *buf ? fmemopen(*buf, cap, "w") : NULL;
+    if (f == NULL) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return f;
+}
+
+static char *close_text(FILE *f, char *buf)
+{
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
 char *provenance_csv_cells(const provenance *p, long replications, int with_replications)
 {
-    char *buf = NULL, hash[PROVENANCE_HASH_TEXT];
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    char *buf, hash[PROVENANCE_HASH_TEXT];
+    /* a quoted cell is at most twice as long, plus its quotes */
+    FILE *f = open_text(96 + 2 * (strlen(p->version) + strlen(p->command)) + 8, &buf);
     if (f == NULL)
         return NULL;
     provenance_hash_text(p->scenario_hash, hash);
@@ -40,11 +64,7 @@ char *provenance_csv_cells(const provenance *p, long replications, int with_repl
     csv_field(f, p->version);
     fputc(',', f);
     csv_field(f, p->command);
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return close_text(f, buf);
 }
 
 static int drops_value(const char *a)
@@ -76,9 +96,11 @@ static void put_shell_word(FILE *f, const char *a)
 
 char *provenance_command(const char *verb, int argc, char **argv)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    size_t cap = 16 + strlen(verb);
+    for (int i = 0; i < argc; i++)
+        cap += 4 * strlen(argv[i]) + 3;   /* each ' may become '\'' */
+    char *buf;
+    FILE *f = open_text(cap, &buf);
     if (f == NULL)
         return NULL;
     fprintf(f, "parcours %s", verb);
@@ -92,9 +114,5 @@ char *provenance_command(const char *verb, int argc, char **argv)
         fputc(' ', f);
         put_shell_word(f, argv[i]);
     }
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return close_text(f, buf);
 }
