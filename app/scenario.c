@@ -357,8 +357,12 @@ static sim_week *read_hours(loader *L, const cJSON *obj, const char *key)
             size_t l2 = jpush_key(&L->c, keys[k]);
             int first = k < 7 ? k : k == 7 ? 0 : k == 8 ? 5 : 0;
             int last = k < 7 ? k : k == 7 ? 4 : 6;
-            for (int day = first; day <= last; day++)
+            for (int day = first; day <= last; day++) {
+                int before = diag_count(L->c.d);
                 add_hours(L, w, day, list);
+                if (diag_count(L->c.d) > before)
+                    break;   /* one list for several days: its problems once */
+            }
             jpop(&L->c, l2);
         }
     }
@@ -782,7 +786,8 @@ static void read_exits(loader *L, const cJSON *o, model_stage *st)
 
 static void read_stage(loader *L, const cJSON *o, model_stage *st)
 {
-    static const char *const pool_keys[] = {"id", "kind", "description", "routes", "routing", "exits", "queue", "cost_per_day", NULL};
+    static const char *const pool_keys[] = {"id", "kind", "description", "routes", "routing", "exits", "queue",
+                                            "cost_per_day", NULL};   /* queue: refused below, with why */
     static const char *const service_keys[] = {"id", "kind", "description", "capacity", "queue", "stay",
                                                "routing", "routes", "exits", "cost_per_day", NULL};
     static const char *const day_keys[] = {"id", "kind", "description", "capacity", "pool", "hours",
@@ -795,7 +800,15 @@ static void read_stage(loader *L, const cJSON *o, model_stage *st)
     st->cost_per_day = jnumber(&L->c, o, "cost_per_day", 0, 0, 1e9, 0);
     switch (st->kind) {
     case MODEL_POOL:
-        read_queue(L, o, st);
+        /* Reported here rather than as an unknown key: a queue on the
+         * street reads naturally, but its patience and priority would
+         * never apply, since nobody waits to enter an unlimited pool. */
+        if (jget(&L->c, o, "queue", 0)) {
+            size_t len = jpush_key(&L->c, "queue");
+            diag_add(L->c.d, L->c.path, "a pool is unlimited, so nobody waits for it and its queue would never "
+                     "apply (expected the queue, with its patience or priority, on the stages people wait for)");
+            jpop(&L->c, len);
+        }
         read_routes(L, o, st);
         read_exits(L, o, st);
         break;
