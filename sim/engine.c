@@ -387,8 +387,7 @@ void sim_engine_stop_waiting(sim_engine *eng, sim_id e)
 static void enter(sim_engine *eng, sim_id e, int to, double wait)
 {
     stage *st = &eng->stages[to];
-    sim_record_add(eng->rec, to, SIM_RAW_ADMISSIONS, eng->now, 1.0);
-    sim_record_add(eng->rec, to, SIM_RAW_WAIT_SUM, eng->now, wait);
+    sim_record_admission(eng->rec, to, eng->now, wait);
     if (st->absorbing) {
         eng->counts.absorbed += 1;
         release(eng, e);
@@ -423,10 +422,7 @@ static void leave(sim_engine *eng, sim_id e, int positive)
     if (st->public_space)
         public_change(eng, -1);
     sim_record_occupancy(eng->rec, from, eng->now, (double)st->occupancy);
-    sim_record_add(eng->rec, from, SIM_RAW_EXITS, eng->now, 1.0);
-    sim_record_add(eng->rec, from, positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE,
-                   eng->now, 1.0);
-    sim_record_add(eng->rec, from, SIM_RAW_STAY_SUM, eng->now, eng->now - x->t_enter);
+    sim_record_exit(eng->rec, from, eng->now, positive, eng->now - x->t_enter);
     if (st->n_waiting > 0)
         push_work(eng, from);
 }
@@ -621,9 +617,7 @@ void sim_engine_end_visit(sim_engine *eng, sim_id e)
         public_change(eng, +1);
     x->visit_token++;
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
-    sim_record_add(eng->rec, s, SIM_RAW_EXITS, eng->now, 1.0);
-    sim_record_add(eng->rec, s, SIM_RAW_EXITS_NEGATIVE, eng->now, 1.0);
-    sim_record_add(eng->rec, s, SIM_RAW_STAY_SUM, eng->now, eng->now - x->t_visit);
+    sim_record_exit(eng->rec, s, eng->now, 0, eng->now - x->t_visit);
 }
 
 /* Admits the heads of a stage's waiting list while it has free places. */

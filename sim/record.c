@@ -278,17 +278,52 @@ void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, doubl
     lv->since = t;
 }
 
-void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
+/* Makes the span contain t; 0 if t is in no window at all (NaN). */
+static int span_at(sim_record *rec, double t)
 {
     if (!(t >= rec->span_lo && t < rec->span_hi)) {
         if (isnan(t))
-            return;   /* in no window */
+            return 0;
         span_fill(rec, t);
     }
+    return 1;
+}
+
+void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
+{
+    if (!span_at(rec, t))
+        return;
     double *cell = rec->raw + (size_t)stage * SIM_RAW_COUNT + (size_t)what;
     size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
     for (int i = 0; i < rec->n_active; i++)
         cell[(size_t)rec->active[i] * window_stride] += value;
+}
+
+void sim_record_admission(sim_record *rec, int stage, double t, double wait)
+{
+    if (!span_at(rec, t))
+        return;
+    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
+    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
+    for (int i = 0; i < rec->n_active; i++) {
+        double *cell = raw + (size_t)rec->active[i] * window_stride;
+        cell[SIM_RAW_ADMISSIONS] += 1.0;
+        cell[SIM_RAW_WAIT_SUM] += wait;
+    }
+}
+
+void sim_record_exit(sim_record *rec, int stage, double t, int positive, double stay)
+{
+    if (!span_at(rec, t))
+        return;
+    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
+    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
+    for (int i = 0; i < rec->n_active; i++) {
+        double *cell = raw + (size_t)rec->active[i] * window_stride;
+        cell[SIM_RAW_EXITS] += 1.0;
+        cell[positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE] += 1.0;
+        cell[SIM_RAW_STAY_SUM] += stay;
+    }
 }
 
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n)

@@ -85,6 +85,12 @@ void sim_record_public(sim_record *rec, double t, double level);
 double sim_record_public_by_hour(const sim_record *rec, int window, int hour);
 /* Adds `value` to a raw counter in every window containing t. */
 void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value);
+/* The two events every stay has, each in one pass over the windows: an
+ * admission after `wait` days (ADMISSIONS += 1, WAIT_SUM += wait), and a
+ * completed stay (EXITS, EXITS_POSITIVE or EXITS_NEGATIVE += 1,
+ * STAY_SUM += stay). Same sums as the sim_record_add calls they replace. */
+void sim_record_admission(sim_record *rec, int stage, double t, double wait);
+void sim_record_exit(sim_record *rec, int stage, double t, int positive, double stay);
 /* Records the census of a stage from the elapsed times of those present
  * (the array is sorted in place). */
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n);
