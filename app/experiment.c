@@ -181,48 +181,95 @@ static void absorb(experiment *x, const rep_result *r, long rep)
     }
 }
 
-/* A batch of replications runs in parallel, each worker taking the next
- * index from a shared counter; the batch's results are then absorbed in
- * order. Batches bound the memory held by finished-but-unabsorbed results. */
+/* Replications run in parallel without barriers: each worker takes the
+ * next replication number, runs it and leaves its result in a ring of
+ * slots; results are folded into the experiment strictly in replication
+ * order, by whichever worker finds the next one ready (one at a time), while
+ * the others go on running. A worker waits only when the ring is full,
+ * i.e. when it is `ring` replications ahead of the oldest unfolded one:
+ * that bounds the memory held by finished but unfolded results. */
+typedef struct pipeline {
+    const experiment *x;
+    uint64_t seed;
+    long first, count;
+    long ring;                  /* slots */
+    rep_result *slots;          /* slot r % ring holds replication r */
+    char *ready;                /* [ring]: the slot holds its result */
+    long next;                  /* the next replication to start */
+    long folded;                /* replications folded so far, in order */
+    int folding;                /* a worker is folding */
+    int failed;
+    long failed_rep;            /* the first replication that failed */
+    char err[256];
+    pthread_mutex_t lock;
+    pthread_cond_t changed;     /* a slot was freed, or the run failed */
+    experiment_progress progress;
+    void *ctx;
+} pipeline;
+
 typedef struct worker {
-    struct batch *batch;
+    pipeline *pl;
     pathway *pw;
 } worker;
 
-typedef struct batch {
-    const experiment *x;
-    uint64_t seed;
-    long first, begin, end;     /* replications first+begin .. first+end-1 */
-    long next;
-    pthread_mutex_t lock;
-    rep_result *slots;          /* slot i holds replication begin + i */
-    int failed;
-    char err[256];
-} batch;
+/* Folds the ready results at the head of the ring. Called with the lock
+ * held; returns with it held. */
+static void fold_ready(pipeline *pl)
+{
+    if (pl->folding)
+        return;   /* the worker folding now will see this result too */
+    pl->folding = 1;
+    while (!pl->failed && pl->folded < pl->count && pl->ready[pl->folded % pl->ring]) {
+        long r = pl->folded;
+        pthread_mutex_unlock(&pl->lock);
+        absorb((experiment *)pl->x, &pl->slots[r % pl->ring], r);
+        if (pl->progress && ((r + 1) % pl->ring == 0 || r + 1 == pl->count))
+            pl->progress(pl->ctx, r + 1, pl->count);
+        pthread_mutex_lock(&pl->lock);
+        pl->ready[r % pl->ring] = 0;
+        pl->folded = r + 1;
+        pthread_cond_broadcast(&pl->changed);
+    }
+    pl->folding = 0;
+}
 
 static void *work(void *arg)
 {
     worker *wk = arg;
-    batch *b = wk->batch;
+    pipeline *pl = wk->pl;
+    pthread_mutex_lock(&pl->lock);
     for (;;) {
-        pthread_mutex_lock(&b->lock);
-        long r = b->failed ? b->end : b->next++;
-        pthread_mutex_unlock(&b->lock);
-        if (r >= b->end)
-            return NULL;
-        sim_status st = pathway_run(wk->pw, b->seed, (uint64_t)(b->first + r));
+        while (!pl->failed && pl->next < pl->count && pl->next - pl->folded >= pl->ring)
+            pthread_cond_wait(&pl->changed, &pl->lock);
+        if (pl->failed || pl->next >= pl->count)
+            break;
+        long r = pl->next++;
+        pthread_mutex_unlock(&pl->lock);
+        sim_status st = pathway_run(wk->pw, pl->seed, (uint64_t)(pl->first + r));
         sim_engine *eng = pathway_engine(wk->pw);
+        if (st == SIM_OK)
+            snapshot(pl->x, eng, &pl->slots[r % pl->ring]);
+        pthread_mutex_lock(&pl->lock);
         if (st != SIM_OK) {
-            pthread_mutex_lock(&b->lock);
-            if (!b->failed)
-                snprintf(b->err, sizeof b->err, "replication %ld stopped: %s", b->first + r,
+            /* Every replication before r was started and runs to its end,
+             * so the one reported, the first that failed, is the same
+             * whatever the threads. */
+            if (!pl->failed || r < pl->failed_rep) {
+                snprintf(pl->err, sizeof pl->err, "replication %ld stopped: %s", pl->first + r,
                          sim_engine_error_detail(eng)[0] ? sim_engine_error_detail(eng) : "out of memory");
-            b->failed = 1;
-            pthread_mutex_unlock(&b->lock);
-            return NULL;
+                pl->failed_rep = r;
+            }
+            pl->failed = 1;
+            pthread_cond_broadcast(&pl->changed);
+            break;
         }
-        snapshot(b->x, eng, &b->slots[r - b->begin]);
+        pl->ready[r % pl->ring] = 1;
+        fold_ready(pl);
     }
+    /* The last results may be ready with no one left to fold them. */
+    fold_ready(pl);
+    pthread_mutex_unlock(&pl->lock);
+    return NULL;
 }
 
 int experiment_default_threads(void)
@@ -238,55 +285,59 @@ experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, lo
         threads = 1;
     if (threads > count)
         threads = (int)count;
-    long per_batch = 4L * threads;
+    pipeline pl;
+    memset(&pl, 0, sizeof pl);
+    pl.ring = 4L * threads;
     experiment *x = alloc_experiment(spec, count);
     worker *workers = calloc((size_t)threads, sizeof *workers);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
-    batch b;
-    memset(&b, 0, sizeof b);
-    b.slots = calloc((size_t)per_batch, sizeof *b.slots);
-    int lock_ready = pthread_mutex_init(&b.lock, NULL) == 0;
-    int ok = x && workers && tids && b.slots && lock_ready;
-    for (long i = 0; ok && i < per_batch; i++)
-        ok = rep_result_init(&b.slots[i], x) == 0;
+    pl.slots = calloc((size_t)pl.ring, sizeof *pl.slots);
+    pl.ready = calloc((size_t)pl.ring, 1);
+    int lock_ready = pthread_mutex_init(&pl.lock, NULL) == 0;
+    int cond_ready = pthread_cond_init(&pl.changed, NULL) == 0;
+    int ok = x && workers && tids && pl.slots && pl.ready && lock_ready && cond_ready;
+    for (long i = 0; ok && i < pl.ring; i++)
+        ok = rep_result_init(&pl.slots[i], x) == 0;
     for (int t = 0; ok && t < threads; t++) {
-        workers[t].batch = &b;
+        workers[t].pl = &pl;
         workers[t].pw = pathway_new(spec);
         ok = workers[t].pw != NULL;
     }
     if (!ok)
         snprintf(err, errlen, "out of memory while preparing the replications");
-    b.x = x;
-    b.seed = seed;
-    b.first = first;
-    for (long begin = 0; ok && begin < count; begin += per_batch) {
-        b.begin = b.next = begin;
-        b.end = begin + per_batch < count ? begin + per_batch : count;
+    pl.x = x;
+    pl.seed = seed;
+    pl.first = first;
+    pl.count = count;
+    pl.progress = progress;
+    pl.ctx = ctx;
+    if (ok) {
         int started = 0;
         for (int t = 1; t < threads; t++)
-            started += pthread_create(&tids[t], NULL, work, &workers[t]) == 0;
+            started += pthread_create(&tids[started + 1], NULL, work, &workers[t]) == 0;
         work(&workers[0]);   /* the calling thread works too */
         for (int t = 1; t <= started; t++)
             pthread_join(tids[t], NULL);
-        if (b.failed) {
-            snprintf(err, errlen, "%s", b.err);
+        if (pl.failed) {
+            snprintf(err, errlen, "%s", pl.err);
             ok = 0;
-            break;
+        } else if (pl.folded != count) {   /* cannot happen: every result is folded by someone */
+            snprintf(err, errlen, "internal error: %ld of %ld replications combined", pl.folded, count);
+            ok = 0;
         }
-        for (long r = b.begin; r < b.end; r++)
-            absorb(x, &b.slots[r - b.begin], r);
-        if (progress)
-            progress(ctx, b.end, count);
     }
     for (int t = 0; workers && t < threads; t++)
         pathway_free(workers[t].pw);
-    for (long i = 0; b.slots && i < per_batch; i++)
-        rep_result_fini(&b.slots[i]);
-    free(b.slots);
+    for (long i = 0; pl.slots && i < pl.ring; i++)
+        rep_result_fini(&pl.slots[i]);
+    free(pl.slots);
+    free(pl.ready);
     free(workers);
     free(tids);
     if (lock_ready)
-        pthread_mutex_destroy(&b.lock);
+        pthread_mutex_destroy(&pl.lock);
+    if (cond_ready)
+        pthread_cond_destroy(&pl.changed);
     if (!ok) {
         experiment_free(x);
         return NULL;

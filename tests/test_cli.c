@@ -192,6 +192,49 @@ static void every_csv_row_carries_the_provenance(void)
     free(json);
 }
 
+/* A replication that cannot go on (here: circular blocking between two
+ * full stages) stops the run with status 1 and writes nothing; the message
+ * names the first replication that failed, whatever the threads. */
+static void failed_replication_exits_1_and_names_the_same_one(void)
+{
+    static const char deadlock[] =
+        "{\"name\": \"dead\", \"start\": \"2020-01-01\", \"days\": 200, \"seed\": 3, \"replications\": 40,"
+        " \"outputs\": {\"daily\": false}, \"stages\": ["
+        " {\"id\": \"a\", \"kind\": \"service\", \"capacity\": 1, \"stay\": {\"dist\": \"exponential\", \"mean\": 1},"
+        "  \"routing\": \"random\", \"routes\": [{\"to\": \"b\", \"p\": 0.9}, {\"to\": \"done\", \"p\": 0.1}]},"
+        " {\"id\": \"b\", \"kind\": \"service\", \"capacity\": 1, \"stay\": {\"dist\": \"exponential\", \"mean\": 1},"
+        "  \"routing\": \"random\", \"routes\": [{\"to\": \"a\", \"p\": 0.9}, {\"to\": \"done\", \"p\": 0.1}]},"
+        " {\"id\": \"done\", \"kind\": \"exit\"}],"
+        " \"sources\": [{\"id\": \"in\", \"to\": \"a\", \"rate\": 2}]}";
+    char file[512], out[512], log[512];
+    snprintf(file, sizeof file, "%s/deadlock.json", tmpdir);
+    snprintf(out, sizeof out, "%s/deadlock-out", tmpdir);
+    snprintf(log, sizeof log, "%s/deadlock.log", tmpdir);
+    FILE *f = fopen(file, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(deadlock, f);
+    fclose(f);
+    static const char *const threads[] = {"1", "2", "4"};
+    for (size_t i = 0; i < 3; i++) {
+        fflush(stderr);
+        int saved = dup(2);
+        FILE *l = fopen(log, "w");
+        CU_ASSERT_FATAL(saved >= 0 && l != NULL);
+        dup2(fileno(l), 2);
+        const char *a[] = {"parcours", "run", file, "--out", out, "-q", "-j", threads[i]};
+        int rc = run(8, a);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        fclose(l);
+        CU_ASSERT_EQUAL(rc, 1);
+        CU_ASSERT_FALSE(exists(out));
+        char *msg = slurp(tmpdir, "deadlock.log", NULL);
+        CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, "replication 0 stopped: deadlock: circular blocking"));
+        free(msg);
+    }
+}
+
 static void bad_scenario_exits_2_and_writes_nothing(void)
 {
     for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
@@ -281,6 +324,8 @@ int main(void)
     CU_add_test(s, "same_seed_gives_identical_bytes", same_seed_gives_identical_bytes);
     CU_add_test(s, "every_csv_row_carries_the_provenance", every_csv_row_carries_the_provenance);
     CU_add_test(s, "bad_scenario_exits_2_and_writes_nothing", bad_scenario_exits_2_and_writes_nothing);
+    CU_add_test(s, "failed_replication_exits_1_and_names_the_same_one",
+                failed_replication_exits_1_and_names_the_same_one);
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
     CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
