@@ -18,14 +18,14 @@
 #include "app/csv.h"
 #include "app/diag.h"
 #include "app/output.h"
-#include "app/provenance.h"
 #include "app/plot.h"
+#include "app/provenance.h"
 #include "app/scenario.h"
 #include "sim/date.h"
 #include "sim/record.h"
+#include "sim/stats.h"
 
 #include <errno.h>
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +108,7 @@ static void estimate_of(const double *v, size_t n, compare_estimate *out)
     for (size_t i = 0; i < n; i++)
         if (!isnan(v[i]))
             ss += (v[i] - mean) * (v[i] - mean);
-    double half = k > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)k - 1) * sqrt(ss / (double)(k - 1) / (double)k) : 0.0;
+    double half = k > 1 ? sim_t975((double)k - 1) * sqrt(ss / (double)(k - 1) / (double)k) : 0.0;
     out->mean = mean;
     out->ci95_low = mean - half;
     out->ci95_high = mean + half;

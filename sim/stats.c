@@ -19,11 +19,21 @@ double sim_tally_var(const sim_tally *t)
     return t->n > 1 ? t->m2 / (t->n - 1) : 0.0;
 }
 
+double sim_t975(double df)
+{
+    static _Thread_local double last_df = -1, last_q;
+    if (df != last_df) {
+        last_q = gsl_cdf_tdist_Pinv(0.975, df);
+        last_df = df;
+    }
+    return last_q;
+}
+
 double sim_tally_ci95_half(const sim_tally *t)
 {
     if (t->n < 2)
         return 0.0;
-    return gsl_cdf_tdist_Pinv(0.975, t->n - 1) * sqrt(sim_tally_var(t) / t->n);
+    return sim_t975(t->n - 1) * sqrt(sim_tally_var(t) / t->n);
 }
 
 void sim_summary_of(double *values, size_t n, sim_summary *out)
@@ -40,7 +50,7 @@ void sim_summary_of(double *values, size_t n, sim_summary *out)
     }
     out->mean = gsl_stats_mean(values, 1, k);
     out->sd = k > 1 ? gsl_stats_sd_m(values, 1, k, out->mean) : 0.0;
-    double half = k > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)k - 1) * out->sd / sqrt((double)k) : 0.0;
+    double half = k > 1 ? sim_t975((double)k - 1) * out->sd / sqrt((double)k) : 0.0;
     out->ci95_low = out->mean - half;
     out->ci95_high = out->mean + half;
     gsl_sort(values, 1, k);

@@ -25,6 +25,13 @@ typedef struct sim_summary {
  * the interval collapses to the mean; with none, everything is NaN. */
 void sim_summary_of(double *values, size_t n, sim_summary *out);
 
+/* Student's t 0.975 quantile for df degrees of freedom: the factor of
+ * every 95% interval in parcours. A run asks for the same df thousands of
+ * times (one interval per day and stage) and GSL's inversion costs about
+ * 10,000 instructions, so the last df asked in each thread is remembered;
+ * the value is the same as gsl_cdf_tdist_Pinv(0.975, df). */
+double sim_t975(double df);
+
 /* Half-width of the 95% Student-t interval for a tally. */
 double sim_tally_ci95_half(const sim_tally *t);
 
