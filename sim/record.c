@@ -289,41 +289,39 @@ static int span_at(sim_record *rec, double t)
     return 1;
 }
 
-void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
+/* Adds values[k] to the raw counter what[k], k < n, in every window
+ * containing t: all the counters of one event in one pass. */
+static void add_raw(sim_record *rec, int stage, double t, const sim_raw *what, const double *values, int n)
 {
     if (!span_at(rec, t))
         return;
-    double *cell = rec->raw + (size_t)stage * SIM_RAW_COUNT + (size_t)what;
+    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
     size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
-    for (int i = 0; i < rec->n_active; i++)
-        cell[(size_t)rec->active[i] * window_stride] += value;
+    for (int i = 0; i < rec->n_active; i++) {
+        double *cell = raw + (size_t)rec->active[i] * window_stride;
+        for (int k = 0; k < n; k++)
+            cell[what[k]] += values[k];
+    }
+}
+
+void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
+{
+    add_raw(rec, stage, t, &what, &value, 1);
 }
 
 void sim_record_admission(sim_record *rec, int stage, double t, double wait)
 {
-    if (!span_at(rec, t))
-        return;
-    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
-    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
-    for (int i = 0; i < rec->n_active; i++) {
-        double *cell = raw + (size_t)rec->active[i] * window_stride;
-        cell[SIM_RAW_ADMISSIONS] += 1.0;
-        cell[SIM_RAW_WAIT_SUM] += wait;
-    }
+    const sim_raw what[] = {SIM_RAW_ADMISSIONS, SIM_RAW_WAIT_SUM};
+    const double values[] = {1.0, wait};
+    add_raw(rec, stage, t, what, values, 2);
 }
 
 void sim_record_exit(sim_record *rec, int stage, double t, int positive, double stay)
 {
-    if (!span_at(rec, t))
-        return;
-    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
-    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
-    for (int i = 0; i < rec->n_active; i++) {
-        double *cell = raw + (size_t)rec->active[i] * window_stride;
-        cell[SIM_RAW_EXITS] += 1.0;
-        cell[positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE] += 1.0;
-        cell[SIM_RAW_STAY_SUM] += stay;
-    }
+    const sim_raw what[] = {SIM_RAW_EXITS, positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE,
+                            SIM_RAW_STAY_SUM};
+    const double values[] = {1.0, 1.0, stay};
+    add_raw(rec, stage, t, what, values, 3);
 }
 
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n)
