@@ -19,6 +19,7 @@
 #include "app/jread.h"
 #include "app/provenance.h"
 #include "app/scenario.h"
+#include "app/setpath.h"
 #include "app/textfile.h"
 #include "sim/record.h"
 
@@ -155,70 +156,6 @@ static double seconds_since(const struct timespec *t0)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
-}
-
-/* ---- parameter paths ------------------------------------------------------ */
-
-static const cJSON *array_member(const cJSON *arr, const char *seg)
-{
-    const cJSON *it;
-    cJSON_ArrayForEach(it, arr) {
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
-        if (cJSON_IsString(id) && strcmp(id->valuestring, seg) == 0)
-            return it;
-    }
-    char *end;
-    long i = strtol(seg, &end, 10);
-    if (*seg && *end == '\0' && isdigit((unsigned char)seg[0]) && i < cJSON_GetArraySize(arr))
-        return cJSON_GetArrayItem(arr, (int)i);
-    return NULL;
-}
-
-/* Walks a --set path as setpath.c does. Returns 0 with *node the value
- * there (NULL if the last key is absent from its object), or -1 with why. */
-static int resolve_path(const cJSON *root, const char *path, const cJSON **node, char *why, size_t size)
-{
-    char *copy = strdup(path);
-    if (copy == NULL) {
-        snprintf(why, size, "out of memory");
-        return -1;
-    }
-    const cJSON *at = root;
-    char *seg = copy;
-    int rc = -1;
-    for (;;) {
-        char *dot = strchr(seg, '.');
-        if (dot)
-            *dot = '\0';
-        if (*seg == '\0') {
-            snprintf(why, size, "empty segment in the path (expected KEY.KEY..., got \"%s\")", path);
-            break;
-        }
-        const cJSON *next = NULL;
-        if (cJSON_IsArray(at))
-            next = array_member(at, seg);
-        else if (cJSON_IsObject(at))
-            next = cJSON_GetObjectItemCaseSensitive(at, seg);
-        if (next == NULL && !(dot == NULL && cJSON_IsObject(at))) {
-            if (cJSON_IsArray(at))
-                snprintf(why, size, "\"%s\" matches no element of the array (expected an id or an index below %d)",
-                         seg, cJSON_GetArraySize(at));
-            else if (cJSON_IsObject(at))
-                snprintf(why, size, "\"%s\" matches nothing in the scenario (no such key)", seg);
-            else
-                snprintf(why, size, "\"%s\" goes below %s", seg, jtype(at));
-            break;
-        }
-        if (dot == NULL) {
-            *node = next;
-            rc = 0;
-            break;
-        }
-        at = next;
-        seg = dot + 1;
-    }
-    free(copy);
-    return rc;
 }
 
 /* ---- targets ---------------------------------------------------------------- */
@@ -457,8 +394,8 @@ static void check_paths(calib_def *def, diag *d)
             continue;
         char where[64], why[512];
         snprintf(where, sizeof where, "parameters[%d].path", i);
-        const cJSON *node = NULL;
-        if (resolve_path(root, p->path, &node, why, sizeof why) != 0) {
+        cJSON *parent, *node;
+        if (setpath_find(root, p->path, &parent, &node, why, sizeof why) != 0) {
             diag_add(d, where, "%s: %s", p->path, why);
             continue;
         }
@@ -1196,14 +1133,6 @@ static void show_progress(void *ctx, const calib_def *def, long iteration, doubl
     fflush(stderr);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "parcours calibrate: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see: parcours calibrate --help)\n");
-    return CLI_BAD_INPUT;
-}
-
 int calibrate_main(int argc, char **argv)
 {
     const char *file = NULL, *out = "out/calibrate";
@@ -1216,28 +1145,26 @@ int calibrate_main(int argc, char **argv)
             return CLI_OK;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
             if (next == NULL || !*next)
-                return usage_error("%s needs a directory", a);
+                return cli_usage_error("calibrate", "%s needs a directory", a);
             out = argv[++i];
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            char *end;
-            errno = 0;
-            long v = next ? strtol(next, &end, 10) : 0;
-            if (next == NULL || errno || end == next || *end || v < 1 || v > 1024)
-                return usage_error("%s needs a number of threads from 1 to 1024", a);
+            long v;
+            if (cli_parse_long(next, 1, 1024, &v) != 0)
+                return cli_usage_error("calibrate", "%s needs a number of threads from 1 to 1024", a);
             threads = (int)v;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option %s", a);
+            return cli_usage_error("calibrate", "unknown option %s", a);
         } else if (file == NULL) {
             file = a;
         } else {
-            return usage_error("unexpected argument %s (one calibration file at a time)", a);
+            return cli_usage_error("calibrate", "unexpected argument %s (one calibration file at a time)", a);
         }
     }
     if (file == NULL)
-        return usage_error("%s", "needs a calibration file CALIB.json");
+        return cli_usage_error("calibrate", "%s", "needs a calibration file CALIB.json");
     calib_def def;
     int rc = calib_load(file, &def, stderr);
     if (rc != CLI_OK) {

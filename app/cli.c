@@ -126,7 +126,7 @@ static int is_help(const char *a)
     return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0;
 }
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "parcours %s: ", cmd);
     fprintf(stderr, fmt, arg);
@@ -134,12 +134,12 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return CLI_BAD_INPUT;
 }
 
-static int parse_count(const char *text, long lo, long hi, long *out)
+int cli_parse_long(const char *text, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
+    long v = text ? strtol(text, &end, 10) : 0;
+    if (text == NULL || errno || end == text || *end || v < lo || v > hi)
         return -1;
     *out = v;
     return 0;
@@ -158,53 +158,53 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
             return -1;
         } else if (strcmp(a, "--set") == 0) {
             if (next == NULL)
-                return usage_error(cmd, "%s needs PATH=VALUE", a);
+                return cli_usage_error(cmd, "%s needs PATH=VALUE", a);
             if (o->n_sets == MAX_SETS)
-                return usage_error(cmd, "too many %s options", a);
+                return cli_usage_error(cmd, "too many %s options", a);
             o->sets[o->n_sets++] = argv[++i];
         } else if (strncmp(a, "--set=", 6) == 0) {
             if (o->n_sets == MAX_SETS)
-                return usage_error(cmd, "too many %s options", "--set");
+                return cli_usage_error(cmd, "too many %s options", "--set");
             o->sets[o->n_sets++] = a + 6;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0)) {
             if (next == NULL || !*next)
-                return usage_error(cmd, "%s needs a directory", a);
+                return cli_usage_error(cmd, "%s needs a directory", a);
             o->out = argv[++i];
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0)) {
-            if (next == NULL || parse_count(next, 0, 9007199254740991L, &v) != 0)
-                return usage_error(cmd, "%s needs a whole number >= 0", a);
+            if (next == NULL || cli_parse_long(next, 0, 9007199254740991L, &v) != 0)
+                return cli_usage_error(cmd, "%s needs a whole number >= 0", a);
             o->seed = (uint64_t)v;
             o->has_seed = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0)) {
-            if (next == NULL || parse_count(next, 1, 10000000, &v) != 0)
-                return usage_error(cmd, "%s needs a whole number from 1 to 10000000", a);
+            if (next == NULL || cli_parse_long(next, 1, 10000000, &v) != 0)
+                return cli_usage_error(cmd, "%s needs a whole number from 1 to 10000000", a);
             o->reps = v;
             o->has_reps = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--replication") == 0) {
-            if (next == NULL || parse_count(next, 0, 100000000, &v) != 0)
-                return usage_error(cmd, "%s needs a replication index >= 0", a);
+            if (next == NULL || cli_parse_long(next, 0, 100000000, &v) != 0)
+                return cli_usage_error(cmd, "%s needs a replication index >= 0", a);
             o->rep = v;
             o->has_rep = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--census") == 0) {
             if (next == NULL || !*next)
-                return usage_error(cmd, "%s needs a CSV file", a);
+                return cli_usage_error(cmd, "%s needs a CSV file", a);
             o->census = argv[++i];
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0)) {
-            if (next == NULL || parse_count(next, 1, 1024, &v) != 0)
-                return usage_error(cmd, "%s needs a number of threads from 1 to 1024", a);
+            if (next == NULL || cli_parse_long(next, 1, 1024, &v) != 0)
+                return cli_usage_error(cmd, "%s needs a number of threads from 1 to 1024", a);
             o->threads = (int)v;
             i++;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error(cmd, "unknown option %s", a);
+            return cli_usage_error(cmd, "unknown option %s", a);
         } else if (o->scenario == NULL) {
             o->scenario = a;
         } else {
-            return usage_error(cmd, "unexpected argument %s (one scenario at a time)", a);
+            return cli_usage_error(cmd, "unexpected argument %s (one scenario at a time)", a);
         }
     }
     return 0;
@@ -356,7 +356,7 @@ static int cmd_validate(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
     if (o.scenario == NULL)
-        return usage_error("validate", "%s", "needs a scenario file");
+        return cli_usage_error("validate", "%s", "needs a scenario file");
     scenario_result res;
     rc = load(&o, &res);
     if (rc == CLI_OK) {

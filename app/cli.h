@@ -10,4 +10,11 @@ enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_BAD_INPUT = 2 };
 /* Runs the command in argv; returns the exit status. */
 int cli_main(int argc, char **argv);
 
+/* For every command's options. Prints "parcours CMD: " and fmt with arg,
+ * then where to find help, on stderr; returns CLI_BAD_INPUT. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+/* A whole number within [lo, hi] into *out: 0, or -1 if text is NULL,
+ * not a number or out of range. */
+int cli_parse_long(const char *text, long lo, long hi, long *out);
+
 #endif

@@ -409,25 +409,6 @@ typedef struct compare_options {
     long reps;
 } compare_options;
 
-static int compare_usage_error(const char *fmt, const char *arg)
-{
-    fputs("parcours compare: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see: parcours compare --help)\n", stderr);
-    return CLI_BAD_INPUT;
-}
-
-static int parse_long(const char *text, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = text ? strtol(text, &end, 10) : 0;
-    if (text == NULL || errno || end == text || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Returns -1 after help, 0 when parsed, else an exit status. */
 static int parse_compare_options(int argc, char **argv, compare_options *o)
 {
@@ -440,37 +421,37 @@ static int parse_compare_options(int argc, char **argv, compare_options *o)
             return -1;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
             if (next == NULL || !*next)
-                return compare_usage_error("%s needs a directory", a);
+                return cli_usage_error("compare", "%s needs a directory", a);
             o->out = argv[++i];
         } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (parse_long(next, 0, 9007199254740991L, &v) != 0)
-                return compare_usage_error("%s needs a whole number >= 0", a);
+            if (cli_parse_long(next, 0, 9007199254740991L, &v) != 0)
+                return cli_usage_error("compare", "%s needs a whole number >= 0", a);
             o->seed = (uint64_t)v;
             o->has_seed = 1;
             i++;
         } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
-            if (parse_long(next, 2, 10000000, &v) != 0)
-                return compare_usage_error("%s needs a whole number from 2 to 10000000 (an interval needs two)", a);
+            if (cli_parse_long(next, 2, 10000000, &v) != 0)
+                return cli_usage_error("compare", "%s needs a whole number from 2 to 10000000 (an interval needs two)", a);
             o->reps = v;
             o->has_reps = 1;
             i++;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            if (parse_long(next, 1, 1024, &v) != 0)
-                return compare_usage_error("%s needs a number of threads from 1 to 1024", a);
+            if (cli_parse_long(next, 1, 1024, &v) != 0)
+                return cli_usage_error("compare", "%s needs a number of threads from 1 to 1024", a);
             o->threads = (int)v;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return compare_usage_error("unknown option %s", a);
+            return cli_usage_error("compare", "unknown option %s", a);
         } else if (o->n_files == COMPARE_MAX) {
-            return compare_usage_error("too many scenarios (at most %s)", "64");
+            return cli_usage_error("compare", "too many scenarios (at most %s)", "64");
         } else {
             o->files[o->n_files++] = a;
         }
     }
     if (o->n_files < 2)
-        return compare_usage_error("%s", "needs at least two scenario files (the first is the reference)");
+        return cli_usage_error("compare", "%s", "needs at least two scenario files (the first is the reference)");
     return 0;
 }
 

@@ -101,14 +101,6 @@ int plot_spawn(const char *dir, char *const argv[])
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static int plot_usage_error(const char *fmt, const char *arg)
-{
-    fputs("parcours plot: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\n(see: parcours plot --help)\n", stderr);
-    return CLI_BAD_INPUT;
-}
-
 int plot_main(int argc, char **argv)
 {
     const char *dir = NULL, *format = "png";
@@ -120,18 +112,18 @@ int plot_main(int argc, char **argv)
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             const char *v = strncmp(a, "--format=", 9) == 0 ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
             if (v == NULL || (strcmp(v, "png") != 0 && strcmp(v, "svg") != 0 && strcmp(v, "both") != 0))
-                return plot_usage_error("%s needs png, svg or both", "--format");
+                return cli_usage_error("plot", "%s needs png, svg or both", "--format");
             format = v;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return plot_usage_error("unknown option %s", a);
+            return cli_usage_error("plot", "unknown option %s", a);
         } else if (dir == NULL) {
             dir = a;
         } else {
-            return plot_usage_error("unexpected argument %s (one directory at a time)", a);
+            return cli_usage_error("plot", "unexpected argument %s (one directory at a time)", a);
         }
     }
     if (dir == NULL)
-        return plot_usage_error("%s", "needs a run directory (written by parcours run)");
+        return cli_usage_error("plot", "%s", "needs a run directory (written by parcours run)");
     char occ[4096];
     if (snprintf(occ, sizeof occ, "%s/occupancy.csv", dir) >= (int)sizeof occ || access(occ, R_OK) != 0) {
         fprintf(stderr,

@@ -1,6 +1,8 @@
 /* setpath.c -- walking a dotted path by keys and ids. */
 #include "app/setpath.h"
 
+#include "app/jread.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,55 @@ static cJSON *array_member(cJSON *arr, const char *seg)
     if (*seg && *end == '\0' && isdigit((unsigned char)seg[0]) && i < cJSON_GetArraySize(arr))
         return cJSON_GetArrayItem(arr, (int)i);
     return NULL;
+}
+
+int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, char *why, size_t whylen)
+{
+    *parent = *node = NULL;
+    char *copy = strdup(path);
+    if (copy == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    cJSON *at = root;
+    char *seg = copy;
+    int rc = -1;
+    for (;;) {
+        char *dot = strchr(seg, '.');
+        if (dot)
+            *dot = '\0';
+        if (*seg == '\0') {
+            snprintf(why, whylen, "empty segment in the path (expected KEY.KEY..., got \"%s\")", path);
+            break;
+        }
+        cJSON *next = NULL;
+        if (cJSON_IsArray(at))
+            next = array_member(at, seg);
+        else if (cJSON_IsObject(at))
+            next = cJSON_GetObjectItemCaseSensitive(at, seg);
+        if (next == NULL && !(dot == NULL && cJSON_IsObject(at))) {
+            if (cJSON_IsArray(at) && isdigit((unsigned char)seg[0]))
+                snprintf(why, whylen, "\"%s\" matches no element of the array (expected an id or an index below %d)",
+                         seg, cJSON_GetArraySize(at));
+            else if (cJSON_IsArray(at))
+                snprintf(why, whylen, "\"%s\" matches nothing (no element of the array has that id)", seg);
+            else if (cJSON_IsObject(at))
+                snprintf(why, whylen, "\"%s\" matches nothing in the scenario (no such key)", seg);
+            else
+                snprintf(why, whylen, "\"%s\" goes below %s", seg, jtype(at));
+            break;
+        }
+        if (dot == NULL) {
+            *parent = at;
+            *node = next;
+            rc = 0;
+            break;
+        }
+        at = next;
+        seg = dot + 1;
+    }
+    free(copy);
+    return rc;
 }
 
 int setpath_apply(cJSON *root, const char *assignment, diag *d)
@@ -42,46 +93,24 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
     memcpy(path, assignment, plen);
     path[plen] = '\0';
     int rc = -1;
-    cJSON *node = root;
-    char *seg = path;
-    for (;;) {
-        char *dot = strchr(seg, '.');
-        if (dot)
-            *dot = '\0';
-        if (*seg == '\0') {
-            diag_add(d, "", "--set %s: empty segment in the path", assignment);
-            break;
+    cJSON *parent, *node;
+    char why[512];
+    if (setpath_find(root, path, &parent, &node, why, sizeof why) != 0) {
+        diag_add(d, "", "--set %s: %s", assignment, why);
+    } else if (cJSON_IsArray(parent)) {
+        cJSON_ReplaceItemViaPointer(parent, node, value);
+        value = NULL;
+        rc = 0;
+    } else {
+        const char *key = strrchr(path, '.') ? strrchr(path, '.') + 1 : path;
+        /* On failure (out of memory) cJSON leaves value to us. */
+        if (node ? !cJSON_ReplaceItemInObjectCaseSensitive(parent, key, value)
+                 : !cJSON_AddItemToObject(parent, key, value)) {
+            diag_add(d, "", "--set %.200s: out of memory", assignment);
+        } else {
+            value = NULL;
+            rc = 0;
         }
-        cJSON *next = NULL;
-        if (cJSON_IsArray(node))
-            next = array_member(node, seg);
-        else if (cJSON_IsObject(node))
-            next = cJSON_GetObjectItemCaseSensitive(node, seg);
-        if (dot == NULL) {
-            if (cJSON_IsObject(node)) {
-                /* On failure (out of memory) cJSON leaves value to us. */
-                if (next ? !cJSON_ReplaceItemInObjectCaseSensitive(node, seg, value)
-                         : !cJSON_AddItemToObject(node, seg, value)) {
-                    diag_add(d, "", "--set %.200s: out of memory", assignment);
-                    break;
-                }
-                value = NULL;
-                rc = 0;
-            } else if (cJSON_IsArray(node) && next) {
-                cJSON_ReplaceItemViaPointer(node, next, value);
-                value = NULL;
-                rc = 0;
-            } else {
-                diag_add(d, "", "--set %s: \"%s\" matches nothing (no such key or id)", assignment, seg);
-            }
-            break;
-        }
-        if (next == NULL) {
-            diag_add(d, "", "--set %s: \"%s\" matches nothing (no such key or id)", assignment, seg);
-            break;
-        }
-        node = next;
-        seg = dot + 1;
     }
     cJSON_Delete(value);
     free(path);

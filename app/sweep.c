@@ -234,25 +234,6 @@ int sweep_stop_requested(void)
 
 /* ---- options -------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "parcours sweep: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n(see: parcours sweep --help)\n");
-    return CLI_BAD_INPUT;
-}
-
-static int parse_long(const char *text, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || end == text || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int sweep_parse_options(int argc, char **argv, sweep_options *o)
 {
     memset(o, 0, sizeof *o);
@@ -265,11 +246,11 @@ int sweep_parse_options(int argc, char **argv, sweep_options *o)
             return -1;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
             if (next == NULL || !*next)
-                return usage_error("%s needs a directory", a);
+                return cli_usage_error("sweep", "%s needs a directory", a);
             o->out = argv[++i];
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {
-            if (next == NULL || parse_long(next, 1, 1024, &v) != 0)
-                return usage_error("%s needs a number of threads from 1 to 1024", a);
+            if (next == NULL || cli_parse_long(next, 1, 1024, &v) != 0)
+                return cli_usage_error("sweep", "%s needs a number of threads from 1 to 1024", a);
             o->threads = (int)v;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -280,36 +261,36 @@ int sweep_parse_options(int argc, char **argv, sweep_options *o)
             char *end;
             double p = next ? strtod(next, &end) : NAN;
             if (next == NULL || end == next || *end || !(p > 0 && p <= 10))
-                return usage_error("%s needs a relative half-width P, 0 < P <= 10 (e.g. 0.05)", a);
+                return cli_usage_error("sweep", "%s needs a relative half-width P, 0 < P <= 10 (e.g. 0.05)", a);
             o->precision = p;
             o->has_precision = 1;
             i++;
         } else if (strcmp(a, "--metric") == 0) {
             if (next == NULL || strchr(next, '.') == NULL || strchr(next, '.') == strrchr(next, '.'))
-                return usage_error("%s needs window.stage.metric (e.g. audit.assore.stay_little_days)", a);
+                return cli_usage_error("sweep", "%s needs window.stage.metric (e.g. audit.assore.stay_little_days)", a);
             if (o->n_metrics == SWEEP_MAX_METRICS)
-                return usage_error("too many %s options", a);
+                return cli_usage_error("sweep", "too many %s options", a);
             o->metrics[o->n_metrics++] = argv[++i];
         } else if (strcmp(a, "--max-replications") == 0) {
-            if (next == NULL || parse_long(next, 1, 10000000, &v) != 0)
-                return usage_error("%s needs a whole number from 1 to 10000000", a);
+            if (next == NULL || cli_parse_long(next, 1, 10000000, &v) != 0)
+                return cli_usage_error("sweep", "%s needs a whole number from 1 to 10000000", a);
             o->max_replications = v;
             o->has_max = 1;
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option %s", a);
+            return cli_usage_error("sweep", "unknown option %s", a);
         } else if (o->file == NULL) {
             o->file = a;
         } else {
-            return usage_error("unexpected argument %s (one sweep file at a time)", a);
+            return cli_usage_error("sweep", "unexpected argument %s (one sweep file at a time)", a);
         }
     }
     if (o->file == NULL)
-        return usage_error("%s", "needs a sweep file (SWEEP.json)");
+        return cli_usage_error("sweep", "%s", "needs a sweep file (SWEEP.json)");
     if (o->has_precision && o->n_metrics == 0)
-        return usage_error("%s", "--precision needs at least one --metric window.stage.metric");
+        return cli_usage_error("sweep", "%s", "--precision needs at least one --metric window.stage.metric");
     if (!o->has_precision && (o->n_metrics > 0 || o->has_max))
-        return usage_error("%s", "--metric and --max-replications go with --precision P");
+        return cli_usage_error("sweep", "%s", "--metric and --max-replications go with --precision P");
     return 0;
 }
 

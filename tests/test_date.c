@@ -3,7 +3,8 @@
  * touching the output, and weekdays count from Monday = 0. */
 #include "sim/date.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -131,12 +132,7 @@ static void extreme_years_round_trip(void)
     }
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"known_dates_have_known_day_numbers", known_dates_have_known_day_numbers},
     {"parse_and_format_round_trip_every_day_from_1900_to_2100",
      parse_and_format_round_trip_every_day_from_1900_to_2100},
@@ -149,23 +145,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("date", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("date", tests, sizeof tests / sizeof tests[0]);
 }

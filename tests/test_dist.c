@@ -9,7 +9,8 @@
 #include "sim/dist.h"
 #include "sim/rng.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -336,12 +337,7 @@ static void same_seed_gives_the_same_draws(void)
     sim_dist_free(d);
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"exponential_sample_mean_matches_its_mean", exponential_sample_mean_matches_its_mean},
     {"gamma_sample_mean_matches_shape_times_scale", gamma_sample_mean_matches_shape_times_scale},
     {"lognormal_sample_mean_matches_exp_mu_plus_half_sigma_squared",
@@ -366,23 +362,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("dist", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("dist", tests, sizeof tests / sizeof tests[0]);
 }

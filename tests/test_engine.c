@@ -13,7 +13,8 @@
 #include "sim/rng.h"
 #include "sim/schedule.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -803,12 +804,7 @@ static void every_spawned_entity_is_absorbed_discarded_or_present(void)
     gsl_rng_free(pr);
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served",
      full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served},
     {"blocked_user_keeps_place_until_downstream_admits", blocked_user_keeps_place_until_downstream_admits},
@@ -835,23 +831,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("engine", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("engine", tests, sizeof tests / sizeof tests[0]);
 }

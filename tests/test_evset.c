@@ -2,7 +2,8 @@
  * order), whatever the heap shape, so identical calls give identical runs. */
 #include "sim/evset.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
@@ -221,12 +222,7 @@ static void clear_empties_the_set_and_restarts_the_sequence(void)
     sim_evset_free(set);
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"events_pop_in_order_of_time", events_pop_in_order_of_time},
     {"events_carry_their_fields_through_the_heap", events_carry_their_fields_through_the_heap},
     {"equal_times_go_by_priority_then_by_insertion_order",
@@ -242,23 +238,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("evset", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("evset", tests, sizeof tests / sizeof tests[0]);
 }

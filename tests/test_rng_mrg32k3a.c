@@ -19,7 +19,8 @@
  * constant in the library cannot be mirrored by the same mistake here. */
 #include "sim/rng_mrg32k3a.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -611,12 +612,7 @@ static void mrg_gsl_exponential_mean_is_within_4_5_standard_errors(void)
 
 /* ---- runner ------------------------------------------------------------- */
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_entry;
-
-static const test_entry tests[] = {
+static const cu_table_test tests[] = {
     {"mrg_first_outputs_match_the_recurrence_from_12345",
      mrg_first_outputs_match_the_recurrence_from_12345},
     {"mrg_seed_zero_is_the_rngstreams_default_seed", mrg_seed_zero_is_the_rngstreams_default_seed},
@@ -664,23 +660,5 @@ static const test_entry tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("rng_mrg32k3a", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("rng_mrg32k3a", tests, sizeof tests / sizeof tests[0]);
 }

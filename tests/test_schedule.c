@@ -2,7 +2,8 @@
  * step's value from its start time (inclusive), changes strictly after t. */
 #include "sim/schedule.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <math.h>
 #include <stddef.h>
 
@@ -129,12 +130,7 @@ static void new_and_copy_own_their_arrays(void)
     sim_schedule_free(NULL);   /* like free(): a no-op */
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"value_is_zero_before_the_first_step_and_steps_start_inclusive",
      value_is_zero_before_the_first_step_and_steps_start_inclusive},
     {"next_change_is_the_first_step_strictly_after_t", next_change_is_the_first_step_strictly_after_t},
@@ -147,23 +143,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("schedule", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("schedule", tests, sizeof tests / sizeof tests[0]);
 }

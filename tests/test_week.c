@@ -6,7 +6,8 @@
  * the library evaluates, so exact comparisons are meaningful. */
 #include "sim/week.h"
 
-#include <CUnit/Basic.h>
+#include "cu_table.h"
+
 #include <math.h>
 #include <stddef.h>
 
@@ -210,12 +211,7 @@ static void walking_next_change_alternates_open_and_closed(void)
     }
 }
 
-typedef struct {
-    const char *name;
-    CU_TestFunc fn;
-} test_case;
-
-static const test_case tests[] = {
+static const cu_table_test tests[] = {
     {"intervals_are_half_open_and_hours_add_up", intervals_are_half_open_and_hours_add_up},
     {"next_change_is_strictly_after_t_even_exactly_at_a_boundary",
      next_change_is_strictly_after_t_even_exactly_at_a_boundary},
@@ -233,23 +229,5 @@ static const test_case tests[] = {
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite suite = CU_add_suite("week", NULL, NULL);
-    if (suite == NULL) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 2;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
-    CU_ErrorCode err = CU_get_error();
-    CU_cleanup_registry();
-    return (failed > 0 || err != CUE_SUCCESS) ? 1 : 0;
+    return cu_table_run("week", tests, sizeof tests / sizeof tests[0]);
 }
