@@ -21,8 +21,8 @@ static void schedule_visit(pathway *pw, int s)
 {
     const model_stage *st = &pw->spec->stages[s];
     /* The remembered rate piece saves the week lookups at every request. */
-    double next = sim_nhpp_next_piece(&pw->stage_piece[s], pw->stage_rng[s], sim_engine_now(pw->eng),
-                                      st->visits_per_hour, st->hours, 24.0, sim_engine_horizon(pw->eng));
+    double next = sim_nhpp_next(&pw->stage_piece[s], pw->stage_rng[s], sim_engine_now(pw->eng),
+                                st->visits_per_hour, st->hours, 24.0, sim_engine_horizon(pw->eng));
     if (next <= sim_engine_horizon(pw->eng))
         sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_visit, s, 0, 0);
 }

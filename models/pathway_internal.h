@@ -24,6 +24,7 @@ struct pathway {
     char *day_full;          /* per stage: a day service waiting for a free seat */
     sim_nhpp_piece *stage_piece;   /* per stage: day-service request rate in force */
     sim_nhpp_piece *patrol_piece;  /* per patrol: contact rate in force */
+    sim_nhpp_piece *source_piece;  /* per source: arrival rate in force */
     int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
         ev_boundary, ev_transition;
 };

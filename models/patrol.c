@@ -14,8 +14,8 @@
 static void schedule_next(pathway *pw, int p)
 {
     const model_patrol *pt = &pw->spec->patrols[p];
-    double next = sim_nhpp_next_piece(&pw->patrol_piece[p], pw->patrol_rng[p], sim_engine_now(pw->eng),
-                                      pt->contacts_per_hour, pt->hours, 24.0, sim_engine_horizon(pw->eng));
+    double next = sim_nhpp_next(&pw->patrol_piece[p], pw->patrol_rng[p], sim_engine_now(pw->eng),
+                                pt->contacts_per_hour, pt->hours, 24.0, sim_engine_horizon(pw->eng));
     if (next <= sim_engine_horizon(pw->eng))
         sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_contact, -1, 0, p);
 }

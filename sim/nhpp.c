@@ -11,8 +11,8 @@ void sim_nhpp_piece_reset(sim_nhpp_piece *piece)
     piece->rate = 0;
 }
 
-double sim_nhpp_next_piece(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_schedule *rate,
-                           const sim_week *hours, double scale, double horizon)
+double sim_nhpp_next(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_schedule *rate,
+                     const sim_week *hours, double scale, double horizon)
 {
     if (rate == NULL)
         return INFINITY;
@@ -41,12 +41,4 @@ double sim_nhpp_next_piece(sim_nhpp_piece *piece, gsl_rng *r, double t, const si
         t = next;
     }
     return INFINITY;
-}
-
-double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
-                     double scale, double horizon)
-{
-    sim_nhpp_piece piece;
-    sim_nhpp_piece_reset(&piece);
-    return sim_nhpp_next_piece(&piece, r, t, rate, hours, scale, horizon);
 }

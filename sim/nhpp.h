@@ -21,14 +21,11 @@ typedef struct sim_nhpp_piece {
 
 void sim_nhpp_piece_reset(sim_nhpp_piece *piece);
 
-/* sim_nhpp_next, reusing and updating *piece. */
-double sim_nhpp_next_piece(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_schedule *rate,
-                           const sim_week *hours, double scale, double horizon);
-
 /* Time of the next event after t, or INFINITY if none before `horizon`.
  * rate: events per day (NULL means 0); hours: NULL means always open;
- * scale multiplies the schedule (e.g. 24 for a rate per hour). */
-double sim_nhpp_next(gsl_rng *r, double t, const sim_schedule *rate, const sim_week *hours,
-                     double scale, double horizon);
+ * scale multiplies the schedule (e.g. 24 for a rate per hour). *piece is
+ * the process's own remembered piece, reused and updated. */
+double sim_nhpp_next(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_schedule *rate,
+                     const sim_week *hours, double scale, double horizon);
 
 #endif

@@ -181,6 +181,17 @@ void sim_record_reset(sim_record *rec)
     rec->span_lo = rec->span_hi = 0;
 }
 
+/* The hour of the day of an hour count, floor(a * 24), from time 0. An
+ * integer remainder for the usual non-negative counts (exact: they are
+ * integers below 2^53); otherwise the floating-point formula, which gives
+ * the same hour for those. */
+static int hour_of_day(double hour_index)
+{
+    if (hour_index >= 0 && hour_index < 9007199254740992.0)
+        return (int)((int64_t)hour_index % 24);
+    return (int)(hour_index - floor(hour_index / 24.0) * 24.0);
+}
+
 void sim_record_public(sim_record *rec, double t, double value)
 {
     double t0 = rec->pub.since, v = rec->pub.value;
@@ -195,7 +206,7 @@ void sim_record_public(sim_record *rec, double t, double value)
         double b = (hour_index + 1) / 24.0;
         if (b > t)
             b = t;
-        int h = (int)(hour_index - floor_fast(hour_index / 24.0) * 24.0);
+        int h = hour_of_day(hour_index);
         if (b > a && in_span(rec, a, b)) {
             double term = v * (b - a);
             for (int i = 0; i < rec->n_active; i++)
@@ -233,6 +244,12 @@ static void integrate(sim_record *rec, double value, double t0, double t1,
     if (daily == NULL || rec->n_days == 0)
         return;
     long d0 = (long)floor_fast(t0), d1 = (long)floor_fast(t1);
+    if (d0 == d1 && d0 >= 0 && d0 < rec->n_days) {
+        /* Within one day, the usual case: the loop below would add
+         * value * (t1 - t0) to day d0 and nothing else. */
+        daily[(size_t)d0 * (size_t)rec->n_stages + (size_t)stage] += value * (t1 - t0);
+        return;
+    }
     if (d0 < 0)
         d0 = 0;
     for (long d = d0; d <= d1 && d < rec->n_days; d++) {
