@@ -13,4 +13,9 @@ void csv_field(FILE *f, const char *s);
  * gnuplot, R and pandas all read as missing. */
 void csv_number(FILE *f, double v);
 
+/* The text of that cell, in buf or a part of it: "-1.234567891e-300" and
+ * its terminator fit in CSV_NUMBER_SIZE. For a row that repeats a value. */
+enum { CSV_NUMBER_SIZE = 32 };
+const char *csv_number_text(double v, char buf[CSV_NUMBER_SIZE]);
+
 #endif
