@@ -18,15 +18,18 @@
 
 struct experiment {
     int n_windows, n_stages, n_days, n_census;
-    long reps;
+    long reps;              /* replications folded in */
+    long cap;               /* room per row of values and costs */
+    uint64_t seed;
+    long first;             /* the number of replication 0 */
     double events;
-    double *values;         /* [window][stage][metric][rep] */
+    double *values;         /* [window][stage][metric][cap], reps used */
     sim_summary *summary;   /* [window][stage][metric] */
     sim_tally *blocked;     /* [window][stage][stage] */
     sim_tally *daily;       /* [2][day][stage] */
     sim_tally *census;      /* [census][stage][field] */
     sim_tally *pub;         /* [window][hour] */
-    double *costs;          /* [window][EXPERIMENT_COSTS][rep] */
+    double *costs;          /* [window][EXPERIMENT_COSTS][cap], reps used */
     sim_summary *cost_summary;
     const model_spec *spec;
 };
@@ -36,7 +39,14 @@ static size_t metric_slot(const experiment *x, int w, int s, int m)
     return ((size_t)w * (size_t)x->n_stages + (size_t)s) * SIM_METRIC_COUNT + (size_t)m;
 }
 
-static experiment *alloc_experiment(const model_spec *spec, long reps)
+static size_t n_metrics(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT; }
+static size_t n_costs(const experiment *x) { return (size_t)x->n_windows * EXPERIMENT_COSTS; }
+static size_t n_blocked(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * (size_t)x->n_stages; }
+static size_t n_daily(const experiment *x) { return 2 * (size_t)x->n_days * (size_t)x->n_stages; }
+static size_t n_census(const experiment *x) { return (size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS; }
+
+/* An experiment with no replication yet. */
+static experiment *alloc_experiment(const model_spec *spec, uint64_t seed, long first)
 {
     experiment *x = calloc(1, sizeof *x);
     if (x == NULL)
@@ -45,19 +55,18 @@ static experiment *alloc_experiment(const model_spec *spec, long reps)
     x->n_stages = spec->n_stages;
     x->n_days = spec->daily ? (int)spec->horizon : 0;
     x->n_census = spec->n_census;
-    x->reps = reps;
+    x->seed = seed;
+    x->first = first;
     size_t wsm = (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT;
     size_t ss = (size_t)x->n_stages * (size_t)x->n_stages;
-    x->values = malloc(wsm * (size_t)reps * sizeof *x->values + 1);
     x->summary = calloc(wsm + 1, sizeof *x->summary);
     x->blocked = calloc((size_t)x->n_windows * ss + 1, sizeof *x->blocked);
     x->daily = calloc(2 * (size_t)x->n_days * (size_t)x->n_stages + 1, sizeof *x->daily);
     x->census = calloc((size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS + 1, sizeof *x->census);
-    x->pub = calloc((size_t)x->n_windows * 24, sizeof *x->pub);
-    x->costs = calloc((size_t)x->n_windows * EXPERIMENT_COSTS * (size_t)reps + 1, sizeof *x->costs);
-    x->cost_summary = calloc((size_t)x->n_windows * EXPERIMENT_COSTS, sizeof *x->cost_summary);
+    x->pub = calloc((size_t)x->n_windows * 24 + 1, sizeof *x->pub);
+    x->cost_summary = calloc((size_t)x->n_windows * EXPERIMENT_COSTS + 1, sizeof *x->cost_summary);
     x->spec = spec;
-    if (!x->pub || !x->costs || !x->cost_summary ||!x->values || !x->summary || !x->blocked || !x->daily || !x->census) {
+    if (!x->pub || !x->cost_summary || !x->summary || !x->blocked || !x->daily || !x->census) {
         experiment_free(x);
         return NULL;
     }
@@ -79,6 +88,32 @@ void experiment_free(experiment *x)
     free(x);
 }
 
+/* Makes room for `total` replications in every row of values and costs,
+ * keeping the ones folded in. */
+static int reserve_reps(experiment *x, long total)
+{
+    if (total <= x->cap)
+        return 0;
+    size_t cap = (size_t)total;
+    double *values = malloc(n_metrics(x) * cap * sizeof *values + 1);
+    double *costs = malloc(n_costs(x) * cap * sizeof *costs + 1);
+    if (values == NULL || costs == NULL) {
+        free(values);
+        free(costs);
+        return -1;
+    }
+    for (size_t i = 0; x->reps > 0 && i < n_metrics(x); i++)
+        memcpy(values + i * cap, x->values + i * (size_t)x->cap, (size_t)x->reps * sizeof *values);
+    for (size_t i = 0; x->reps > 0 && i < n_costs(x); i++)
+        memcpy(costs + i * cap, x->costs + i * (size_t)x->cap, (size_t)x->reps * sizeof *costs);
+    free(x->values);
+    free(x->costs);
+    x->values = values;
+    x->costs = costs;
+    x->cap = total;
+    return 0;
+}
+
 /* One replication's results, copied out of its engine so that workers can
  * go on while the results wait to be combined in replication order. */
 typedef struct rep_result {
@@ -89,11 +124,6 @@ typedef struct rep_result {
     double *census;    /* [census][stage][field] */
     double *pub;       /* [window][hour] */
 } rep_result;
-
-static size_t n_metrics(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT; }
-static size_t n_blocked(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * (size_t)x->n_stages; }
-static size_t n_daily(const experiment *x) { return 2 * (size_t)x->n_days * (size_t)x->n_stages; }
-static size_t n_census(const experiment *x) { return (size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS; }
 
 static int rep_result_init(rep_result *r, const experiment *x)
 {
@@ -165,7 +195,7 @@ static void absorb(experiment *x, const rep_result *r, long rep)
     x->events += r->events;
     size_t nm = n_metrics(x);
     for (size_t i = 0; i < nm; i++)
-        x->values[i * (size_t)x->reps + (size_t)rep] = r->metrics[i];
+        x->values[i * (size_t)x->cap + (size_t)rep] = r->metrics[i];
     for (size_t i = 0; i < n_blocked(x); i++)
         sim_tally_add(&x->blocked[i], r->blocked[i]);
     for (size_t i = 0; i < n_daily(x); i++)
@@ -176,8 +206,8 @@ static void absorb(experiment *x, const rep_result *r, long rep)
     for (size_t i = 0; i < (size_t)x->n_windows * 24; i++)
         sim_tally_add(&x->pub[i], r->pub[i]);
     for (int w = 0; w < x->n_windows; w++) {
-        double *c = x->costs + (size_t)w * EXPERIMENT_COSTS * (size_t)x->reps;
-        costs_of(x, r, w, &c[(size_t)rep], &c[(size_t)x->reps + (size_t)rep]);
+        double *c = x->costs + (size_t)w * EXPERIMENT_COSTS * (size_t)x->cap;
+        costs_of(x, r, w, &c[(size_t)rep], &c[(size_t)x->cap + (size_t)rep]);
     }
 }
 
@@ -191,7 +221,8 @@ static void absorb(experiment *x, const rep_result *r, long rep)
 typedef struct pipeline {
     const experiment *x;
     uint64_t seed;
-    long first, count;
+    long first, count;          /* stream numbers first .. first+count-1 */
+    long base;                  /* replications folded in before this run */
     long ring;                  /* slots */
     rep_result *slots;          /* slot r % ring holds replication r */
     char *ready;                /* [ring]: the slot holds its result */
@@ -222,9 +253,9 @@ static void fold_ready(pipeline *pl)
     while (!pl->failed && pl->folded < pl->count && pl->ready[pl->folded % pl->ring]) {
         long r = pl->folded;
         pthread_mutex_unlock(&pl->lock);
-        absorb((experiment *)pl->x, &pl->slots[r % pl->ring], r);
+        absorb((experiment *)pl->x, &pl->slots[r % pl->ring], pl->base + r);
         if (pl->progress && ((r + 1) % pl->ring == 0 || r + 1 == pl->count))
-            pl->progress(pl->ctx, r + 1, pl->count);
+            pl->progress(pl->ctx, pl->base + r + 1, pl->base + pl->count);
         pthread_mutex_lock(&pl->lock);
         pl->ready[r % pl->ring] = 0;
         pl->folded = r + 1;
@@ -278,24 +309,62 @@ int experiment_default_threads(void)
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/* The summaries (mean, CI, quantiles) of every metric and cost over the
+ * replications folded in so far. */
+static int summarise(experiment *x, char *err, size_t errlen)
+{
+    size_t n = (size_t)x->reps;
+    double *tmp = malloc(n * sizeof *tmp + 1);
+    if (tmp == NULL) {
+        snprintf(err, errlen, "out of memory while summarising");
+        return -1;
+    }
+    for (size_t i = 0; i < n_metrics(x); i++) {
+        memcpy(tmp, x->values + i * (size_t)x->cap, n * sizeof *tmp);
+        sim_summary_of(tmp, n, &x->summary[i]);
+    }
+    for (size_t i = 0; i < n_costs(x); i++) {
+        memcpy(tmp, x->costs + i * (size_t)x->cap, n * sizeof *tmp);
+        sim_summary_of(tmp, n, &x->cost_summary[i]);
+    }
+    free(tmp);
+    return 0;
+}
+
 experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count, int threads,
                            experiment_progress progress, void *ctx, char *err, size_t errlen)
 {
+    experiment *x = alloc_experiment(spec, seed, first);
+    if (x == NULL) {
+        snprintf(err, errlen, "out of memory while preparing the replications");
+        return NULL;
+    }
+    if (experiment_extend(x, count, threads, progress, ctx, err, errlen) != 0) {
+        experiment_free(x);
+        return NULL;
+    }
+    return x;
+}
+
+int experiment_extend(experiment *x, long count, int threads, experiment_progress progress, void *ctx,
+                      char *err, size_t errlen)
+{
+    const model_spec *spec = x->spec;
     if (threads < 1)
         threads = 1;
     if (threads > count)
-        threads = (int)count;
+        threads = count > 0 ? (int)count : 1;
     pipeline pl;
     memset(&pl, 0, sizeof pl);
     pl.ring = 4L * threads;
-    experiment *x = alloc_experiment(spec, count);
     worker *workers = calloc((size_t)threads, sizeof *workers);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     pl.slots = calloc((size_t)pl.ring, sizeof *pl.slots);
     pl.ready = calloc((size_t)pl.ring, 1);
     int lock_ready = pthread_mutex_init(&pl.lock, NULL) == 0;
     int cond_ready = pthread_cond_init(&pl.changed, NULL) == 0;
-    int ok = x && workers && tids && pl.slots && pl.ready && lock_ready && cond_ready;
+    int ok = reserve_reps(x, x->reps + count) == 0 && workers && tids && pl.slots && pl.ready &&
+             lock_ready && cond_ready;
     for (long i = 0; ok && i < pl.ring; i++)
         ok = rep_result_init(&pl.slots[i], x) == 0;
     for (int t = 0; ok && t < threads; t++) {
@@ -306,12 +375,13 @@ experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, lo
     if (!ok)
         snprintf(err, errlen, "out of memory while preparing the replications");
     pl.x = x;
-    pl.seed = seed;
-    pl.first = first;
+    pl.seed = x->seed;
+    pl.first = x->first + x->reps;
     pl.count = count;
+    pl.base = x->reps;
     pl.progress = progress;
     pl.ctx = ctx;
-    if (ok) {
+    if (ok && count > 0) {
         int started = 0;
         for (int t = 1; t < threads; t++)
             started += pthread_create(&tids[started + 1], NULL, work, &workers[t]) == 0;
@@ -338,27 +408,10 @@ experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, lo
         pthread_mutex_destroy(&pl.lock);
     if (cond_ready)
         pthread_cond_destroy(&pl.changed);
-    if (!ok) {
-        experiment_free(x);
-        return NULL;
-    }
-    double *tmp = malloc((size_t)count * sizeof *tmp + 1);
-    if (tmp == NULL) {
-        snprintf(err, errlen, "out of memory while summarising");
-        experiment_free(x);
-        return NULL;
-    }
-    size_t nm = n_metrics(x);
-    for (size_t i = 0; i < nm; i++) {
-        memcpy(tmp, x->values + i * (size_t)count, (size_t)count * sizeof *tmp);
-        sim_summary_of(tmp, (size_t)count, &x->summary[i]);
-    }
-    for (size_t i = 0; i < (size_t)x->n_windows * EXPERIMENT_COSTS; i++) {
-        memcpy(tmp, x->costs + i * (size_t)count, (size_t)count * sizeof *tmp);
-        sim_summary_of(tmp, (size_t)count, &x->cost_summary[i]);
-    }
-    free(tmp);
-    return x;
+    if (!ok)
+        return -1;
+    x->reps += count;
+    return summarise(x, err, errlen);
 }
 
 long experiment_replications(const experiment *x) { return x->reps; }
@@ -371,7 +424,7 @@ const sim_summary *experiment_metric(const experiment *x, int window, int stage,
 
 const double *experiment_values(const experiment *x, int window, int stage, int metric)
 {
-    return x->values + metric_slot(x, window, stage, metric) * (size_t)x->reps;
+    return x->values + metric_slot(x, window, stage, metric) * (size_t)x->cap;
 }
 
 void experiment_blocked(const experiment *x, int window, int stage, int awaited, double *mean, double *half)
@@ -403,7 +456,7 @@ const sim_summary *experiment_cost(const experiment *x, int window, int which)
 
 const double *experiment_cost_values(const experiment *x, int window, int which)
 {
-    return x->costs + ((size_t)window * EXPERIMENT_COSTS + (size_t)which) * (size_t)x->reps;
+    return x->costs + ((size_t)window * EXPERIMENT_COSTS + (size_t)which) * (size_t)x->cap;
 }
 
 void experiment_public_by_hour(const experiment *x, int window, int hour, double *mean, double *lo, double *hi)

@@ -20,6 +20,13 @@ typedef void (*experiment_progress)(void *ctx, long done, long total);
  * Returns NULL on failure with a message in err (size errlen). */
 experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, long count, int threads,
                            experiment_progress progress, void *ctx, char *err, size_t errlen);
+/* Runs the next `count` replications of x (the streams a single run of
+ * experiment_replications(x) + count replications would give them) and
+ * folds them in: the result is the same, byte for byte, as that single
+ * run. Returns 0, or -1 with a message in err; x is then unusable but must
+ * still be freed. */
+int experiment_extend(experiment *x, long count, int threads, experiment_progress progress, void *ctx,
+                      char *err, size_t errlen);
 /* The number of online cores. */
 int experiment_default_threads(void);
 void experiment_free(experiment *x);

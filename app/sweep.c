@@ -1084,19 +1084,20 @@ int sweep_point_compute(sweep_run *r, long p, char **row, char *err, size_t errl
     }
     long n = r->replications;
     r->current_point = p;
-    for (;;) {
-        x = experiment_run(res.spec, r->seed, 0, n, r->threads, show_progress, r, err, errlen);
-        if (x == NULL)
-            goto end;
-        if (!r->o.has_precision || n >= r->max_replications || precise_enough(r, x))
-            break;
-        experiment_free(x);
-        x = NULL;
+    x = experiment_run(res.spec, r->seed, 0, n, r->threads, show_progress, r, err, errlen);
+    if (x == NULL)
+        goto end;
+    /* Precision mode: R more replications at a time, folded into the same
+     * experiment, which ends as a single run of n would. */
+    while (r->o.has_precision && n < r->max_replications && !precise_enough(r, x)) {
         if (sweep_stop_requested()) {
             rc = 1;
             goto end;
         }
-        n = n + r->replications < r->max_replications ? n + r->replications : r->max_replications;
+        long more = n + r->replications < r->max_replications ? r->replications : r->max_replications - n;
+        if (experiment_extend(x, more, r->threads, show_progress, r, err, errlen) != 0)
+            goto end;
+        n += more;
     }
     dir = point_dir(r, p);
     cmd = point_command(r, sets, n);

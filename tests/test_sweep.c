@@ -605,6 +605,76 @@ static void precision_mode_stops_when_the_half_width_target_is_met(void)
     CU_ASSERT_EQUAL(replications_of(out2, 2), 12);
 }
 
+/* Does every figure of a (values, summaries, daily series, census, public
+ * space by hour, costs) have the same bits as in b? */
+static int same_experiment(const model_spec *spec, const experiment *a, const experiment *b)
+{
+    long n = experiment_replications(a);
+    if (n != experiment_replications(b) || experiment_events(a) != experiment_events(b))
+        return 0;
+    int same = 1;
+    for (int w = 0; w < spec->n_windows; w++) {
+        for (int s = 0; s < spec->n_stages; s++)
+            for (int m = 0; m < SIM_METRIC_COUNT; m++) {
+                same &= memcmp(experiment_values(a, w, s, m), experiment_values(b, w, s, m), (size_t)n * sizeof(double)) == 0;
+                same &= memcmp(experiment_metric(a, w, s, m), experiment_metric(b, w, s, m), sizeof(sim_summary)) == 0;
+            }
+        for (int k = 0; k < EXPERIMENT_COSTS; k++) {
+            same &= memcmp(experiment_cost_values(a, w, k), experiment_cost_values(b, w, k), (size_t)n * sizeof(double)) == 0;
+            same &= memcmp(experiment_cost(a, w, k), experiment_cost(b, w, k), sizeof(sim_summary)) == 0;
+        }
+        for (int h = 0; h < 24; h++) {
+            double fa[3], fb[3];
+            experiment_public_by_hour(a, w, h, &fa[0], &fa[1], &fa[2]);
+            experiment_public_by_hour(b, w, h, &fb[0], &fb[1], &fb[2]);
+            same &= memcmp(fa, fb, sizeof fa) == 0;
+        }
+    }
+    int days = spec->daily ? (int)spec->horizon : 0;
+    for (int d = 0; d < days; d++)
+        for (int s = 0; s < spec->n_stages; s++)
+            for (int wl = 0; wl < 2; wl++) {
+                double fa[3], fb[3];
+                experiment_daily(a, wl, d, s, &fa[0], &fa[1], &fa[2]);
+                experiment_daily(b, wl, d, s, &fb[0], &fb[1], &fb[2]);
+                same &= memcmp(fa, fb, sizeof fa) == 0;
+            }
+    for (int c = 0; c < spec->n_census; c++)
+        for (int s = 0; s < spec->n_stages; s++)
+            for (int f = 0; f < SIM_CENSUS_FIELDS; f++) {
+                double va = experiment_census(a, c, s, f), vb = experiment_census(b, c, s, f);
+                same &= memcmp(&va, &vb, sizeof va) == 0;
+            }
+    return same;
+}
+
+/* Precision mode extends an experiment instead of rerunning it: 7
+ * replications, then 5 more, then 3 (on other thread counts), must be the
+ * 15 of one run, bit for bit. Paris over 15 months: windows, daily series,
+ * census and public space are all there. */
+static void an_extended_experiment_equals_one_run_of_all_its_replications(void)
+{
+    const char *sets[] = {"end=2020-03-31"};
+    const char *paris = "scenarios/paris-baseline.json";
+    diag *d = diag_new(paris);
+    scenario_result res;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_file(paris, sets, 1, d, &res), 0);
+    char err[256];
+    experiment *one = experiment_run(res.spec, 11, 0, 15, 2, NULL, NULL, err, sizeof err);
+    experiment *steps = experiment_run(res.spec, 11, 0, 7, 1, NULL, NULL, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(steps);
+    CU_ASSERT_FALSE(same_experiment(res.spec, one, steps));
+    CU_ASSERT_EQUAL_FATAL(experiment_extend(steps, 5, 2, NULL, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(experiment_extend(steps, 3, 3, NULL, NULL, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(experiment_replications(steps), 15);
+    CU_ASSERT(same_experiment(res.spec, one, steps));
+    experiment_free(one);
+    experiment_free(steps);
+    scenario_result_fini(&res);
+    diag_free(d);
+}
+
 /* Runs argv (a NULL-terminated program and arguments) and returns its exit
  * status, or -1 if it did not exit normally. */
 static int run_program(char *const *argv)
@@ -683,6 +753,8 @@ int main(void)
                 points_with_the_same_parameters_give_the_same_row_in_any_sweep);
     CU_add_test(s, "common random numbers make differences between points less noisy",
                 common_random_numbers_make_differences_between_points_less_noisy);
+    CU_add_test(s, "an extended experiment equals one run of all its replications",
+                an_extended_experiment_equals_one_run_of_all_its_replications);
     CU_add_test(s, "precision mode stops when the half-width target is met",
                 precision_mode_stops_when_the_half_width_target_is_met);
     CU_add_test(s, "an MPI run over two ranks gives the same bytes as a serial run",
