@@ -57,6 +57,14 @@
 #define SPILL_MIN 512        /* heap size that switches the far tier on */
 #define NIL (-1)
 
+/* A far event and the link to the next one of its list, side by side: a
+ * list walk (moving a bucket into the heap) then reads one place per event,
+ * not two arrays, which matters once the pool outgrows the caches. */
+typedef struct far_node {
+    sim_event ev;
+    int32_t next;
+} far_node;
+
 struct sim_evset {
     sim_event *heap;         /* near events, 4-ary min-heap */
     size_t size;
@@ -71,8 +79,7 @@ struct sim_evset {
     int32_t *head;           /* [nb_cap] bucket lists */
     int32_t over;            /* overflow list */
     size_t far;              /* events in buckets and overflow */
-    sim_event *pool;         /* [pool_cap] far events */
-    int32_t *next;           /* [pool_cap] list links */
+    far_node *pool;          /* [pool_cap] far events with their list links */
     size_t pool_used, pool_cap;
     int32_t free_list;
 
@@ -114,7 +121,6 @@ void sim_evset_free(sim_evset *set)
     free(set->heap);
     free(set->head);
     free(set->pool);
-    free(set->next);
     free(set);
 }
 
@@ -175,33 +181,35 @@ static int reserve(sim_evset *set)
 
 /* ---- the far tier -------------------------------------------------------- */
 
+/* Doubles the node pool; -1 if out of memory (the pool is unchanged). */
+static int grow_pool(sim_evset *set)
+{
+    size_t cap = set->pool_cap ? 2 * set->pool_cap : 1024;
+    if (cap > (size_t)INT32_MAX)
+        return -1;
+    far_node *pool = realloc(set->pool, cap * sizeof *pool);
+    if (pool == NULL)
+        return -1;
+    set->pool = pool;
+    set->pool_cap = cap;
+    return 0;
+}
+
 static int32_t node_alloc(sim_evset *set)
 {
     if (set->free_list != NIL) {
         int32_t n = set->free_list;
-        set->free_list = set->next[n];
+        set->free_list = set->pool[n].next;
         return n;
     }
-    if (set->pool_used == set->pool_cap) {
-        size_t cap = set->pool_cap ? 2 * set->pool_cap : 1024;
-        if (cap > (size_t)INT32_MAX)
-            return NIL;
-        sim_event *pool = realloc(set->pool, cap * sizeof *pool);
-        if (pool == NULL)
-            return NIL;
-        set->pool = pool;
-        int32_t *next = realloc(set->next, cap * sizeof *next);
-        if (next == NULL)
-            return NIL;
-        set->next = next;
-        set->pool_cap = cap;
-    }
+    if (set->pool_used == set->pool_cap && grow_pool(set) != 0)
+        return NIL;
     return (int32_t)set->pool_used++;
 }
 
 static void node_free(sim_evset *set, int32_t n)
 {
-    set->next[n] = set->free_list;
+    set->pool[n].next = set->free_list;
     set->free_list = n;
 }
 
@@ -210,13 +218,13 @@ static void node_free(sim_evset *set, int32_t n)
 static void file_at(sim_evset *set, int32_t n, double d)
 {
     int32_t *list = d < (double)set->nb ? &set->head[(size_t)d] : &set->over;
-    set->next[n] = *list;
+    set->pool[n].next = *list;
     *list = n;
 }
 
 static void file_node(sim_evset *set, int32_t n)
 {
-    file_at(set, n, (set->pool[n].time - set->base) * set->inv_width);
+    file_at(set, n, (set->pool[n].ev.time - set->base) * set->inv_width);
 }
 
 /* Switches the far tier off; it must hold no event (they are in the heap). */
@@ -235,10 +243,10 @@ static void deactivate(sim_evset *set)
 static void absorb_all(sim_evset *set)
 {
     for (size_t b = set->cur; b < set->nb; b++)
-        for (int32_t n = set->head[b]; n != NIL; n = set->next[n])
-            set->heap[set->size++] = set->pool[n];
-    for (int32_t n = set->over; n != NIL; n = set->next[n])
-        set->heap[set->size++] = set->pool[n];
+        for (int32_t n = set->head[b]; n != NIL; n = set->pool[n].next)
+            set->heap[set->size++] = set->pool[n].ev;
+    for (int32_t n = set->over; n != NIL; n = set->pool[n].next)
+        set->heap[set->size++] = set->pool[n].ev;
     heapify(set->heap, set->size);
     deactivate(set);
 }
@@ -291,8 +299,8 @@ static int rebuild(sim_evset *set)
 {
     double lo = INFINITY, hi = -INFINITY;
     size_t n = 0;
-    for (int32_t k = set->over; k != NIL; k = set->next[k]) {
-        double t = set->pool[k].time;
+    for (int32_t k = set->over; k != NIL; k = set->pool[k].next) {
+        double t = set->pool[k].ev.time;
         if (isfinite(t)) {
             if (t < lo)
                 lo = t;
@@ -329,7 +337,7 @@ static int rebuild(sim_evset *set)
     int32_t k = set->over;
     set->over = NIL;
     while (k != NIL) {
-        int32_t following = set->next[k];
+        int32_t following = set->pool[k].next;
         file_node(set, k);
         k = following;
     }
@@ -347,8 +355,8 @@ static void refill(sim_evset *set)
         for (size_t b = set->cur; b < set->nb; b++) {
             int32_t k = set->head[b];
             while (k != NIL) {
-                int32_t following = set->next[k];
-                set->next[k] = set->over;
+                int32_t following = set->pool[k].next;
+                set->pool[k].next = set->over;
                 set->over = k;
                 k = following;
             }
@@ -364,8 +372,8 @@ static void refill(sim_evset *set)
             set->head[set->cur] = NIL;
             set->cur++;
             while (k != NIL) {
-                int32_t following = set->next[k];
-                set->heap[set->size++] = set->pool[k];
+                int32_t following = set->pool[k].next;
+                set->heap[set->size++] = set->pool[k].ev;
                 node_free(set, k);
                 set->far--;
                 k = following;
@@ -399,20 +407,9 @@ static void spill(sim_evset *set)
     if (!(lo < hi) || !isfinite(hi - lo))
         return;
     /* Pool nodes for all of them first, so that failing changes nothing. */
-    while (set->pool_cap - set->pool_used < n) {
-        size_t cap = set->pool_cap ? 2 * set->pool_cap : 1024;
-        if (cap > (size_t)INT32_MAX)
+    while (set->pool_cap - set->pool_used < n)
+        if (grow_pool(set) != 0)
             return;
-        sim_event *pool = realloc(set->pool, cap * sizeof *pool);
-        if (pool == NULL)
-            return;
-        set->pool = pool;
-        int32_t *next = realloc(set->next, cap * sizeof *next);
-        if (next == NULL)
-            return;
-        set->next = next;
-        set->pool_cap = cap;
-    }
     size_t nb = buckets_for(n);
     if (grow_heads(set, nb) != 0)
         return;
@@ -423,8 +420,8 @@ static void spill(sim_evset *set)
     set->far = 0;
     for (size_t i = 0; i < n; i++) {
         int32_t k = node_alloc(set);   /* cannot fail: reserved above */
-        set->pool[k] = set->heap[i];
-        set->next[k] = set->over;
+        set->pool[k].ev = set->heap[i];
+        set->pool[k].next = set->over;
         set->over = k;
         set->far++;
     }
@@ -456,7 +453,7 @@ static int push_far(sim_evset *set, double d, double time, unsigned priority, in
     int32_t k = node_alloc(set);
     if (k == NIL)
         return -1;
-    set->pool[k] = make_event(set, time, priority, type, subject, token, arg);
+    set->pool[k].ev = make_event(set, time, priority, type, subject, token, arg);
     file_at(set, k, d);
     set->far++;
     return 0;
