@@ -44,6 +44,7 @@ static size_t n_costs(const experiment *x) { return (size_t)x->n_windows * EXPER
 static size_t n_blocked(const experiment *x) { return (size_t)x->n_windows * (size_t)x->n_stages * (size_t)x->n_stages; }
 static size_t n_daily(const experiment *x) { return 2 * (size_t)x->n_days * (size_t)x->n_stages; }
 static size_t n_census(const experiment *x) { return (size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS; }
+static size_t n_pub(const experiment *x) { return (size_t)x->n_windows * 24; }
 
 /* An experiment with no replication yet. */
 static experiment *alloc_experiment(const model_spec *spec, uint64_t seed, long first)
@@ -57,14 +58,12 @@ static experiment *alloc_experiment(const model_spec *spec, uint64_t seed, long 
     x->n_census = spec->n_census;
     x->seed = seed;
     x->first = first;
-    size_t wsm = (size_t)x->n_windows * (size_t)x->n_stages * SIM_METRIC_COUNT;
-    size_t ss = (size_t)x->n_stages * (size_t)x->n_stages;
-    x->summary = calloc(wsm + 1, sizeof *x->summary);
-    x->blocked = calloc((size_t)x->n_windows * ss + 1, sizeof *x->blocked);
-    x->daily = calloc(2 * (size_t)x->n_days * (size_t)x->n_stages + 1, sizeof *x->daily);
-    x->census = calloc((size_t)x->n_census * (size_t)x->n_stages * SIM_CENSUS_FIELDS + 1, sizeof *x->census);
-    x->pub = calloc((size_t)x->n_windows * 24 + 1, sizeof *x->pub);
-    x->cost_summary = calloc((size_t)x->n_windows * EXPERIMENT_COSTS + 1, sizeof *x->cost_summary);
+    x->summary = calloc(n_metrics(x) + 1, sizeof *x->summary);
+    x->blocked = calloc(n_blocked(x) + 1, sizeof *x->blocked);
+    x->daily = calloc(n_daily(x) + 1, sizeof *x->daily);
+    x->census = calloc(n_census(x) + 1, sizeof *x->census);
+    x->pub = calloc(n_pub(x) + 1, sizeof *x->pub);
+    x->cost_summary = calloc(n_costs(x) + 1, sizeof *x->cost_summary);
     x->spec = spec;
     if (!x->pub || !x->cost_summary || !x->summary || !x->blocked || !x->daily || !x->census) {
         experiment_free(x);
@@ -131,7 +130,7 @@ static int rep_result_init(rep_result *r, const experiment *x)
     r->blocked = malloc(n_blocked(x) * sizeof *r->blocked + 1);
     r->daily = malloc(n_daily(x) * sizeof *r->daily + 1);
     r->census = malloc(n_census(x) * sizeof *r->census + 1);
-    r->pub = malloc((size_t)x->n_windows * 24 * sizeof *r->pub);
+    r->pub = malloc(n_pub(x) * sizeof *r->pub + 1);
     return r->metrics && r->blocked && r->daily && r->census && r->pub ? 0 : -1;
 }
 
@@ -203,7 +202,7 @@ static void absorb(experiment *x, const rep_result *r, long rep)
     for (size_t i = 0; i < n_census(x); i++)
         if (!isnan(r->census[i]))
             sim_tally_add(&x->census[i], r->census[i]);
-    for (size_t i = 0; i < (size_t)x->n_windows * 24; i++)
+    for (size_t i = 0; i < n_pub(x); i++)
         sim_tally_add(&x->pub[i], r->pub[i]);
     for (int w = 0; w < x->n_windows; w++) {
         double *c = x->costs + (size_t)w * EXPERIMENT_COSTS * (size_t)x->cap;
