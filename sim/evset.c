@@ -59,10 +59,14 @@
 
 /* A far event and the link to the next one of its list, side by side: a
  * list walk (moving a bucket into the heap) then reads one place per event,
- * not two arrays, which matters once the pool outgrows the caches. */
+ * not two arrays, which matters once the pool outgrows the caches. `live`
+ * marks the nodes holding an event, so that passes over every far event
+ * (rebuild, absorb_all) read the pool in address order instead of chasing
+ * links across it (it sits in the padding: the node stays 40 bytes). */
 typedef struct far_node {
     sim_event ev;
     int32_t next;
+    int32_t live;
 } far_node;
 
 struct sim_evset {
@@ -197,18 +201,21 @@ static int grow_pool(sim_evset *set)
 
 static int32_t node_alloc(sim_evset *set)
 {
-    if (set->free_list != NIL) {
-        int32_t n = set->free_list;
+    int32_t n = set->free_list;
+    if (n != NIL) {
         set->free_list = set->pool[n].next;
-        return n;
+    } else {
+        if (set->pool_used == set->pool_cap && grow_pool(set) != 0)
+            return NIL;
+        n = (int32_t)set->pool_used++;
     }
-    if (set->pool_used == set->pool_cap && grow_pool(set) != 0)
-        return NIL;
-    return (int32_t)set->pool_used++;
+    set->pool[n].live = 1;
+    return n;
 }
 
 static void node_free(sim_evset *set, int32_t n)
 {
+    set->pool[n].live = 0;
     set->pool[n].next = set->free_list;
     set->free_list = n;
 }
@@ -242,11 +249,9 @@ static void deactivate(sim_evset *set)
 /* Moves every far event into the heap and switches the far tier off. */
 static void absorb_all(sim_evset *set)
 {
-    for (size_t b = set->cur; b < set->nb; b++)
-        for (int32_t n = set->head[b]; n != NIL; n = set->pool[n].next)
-            set->heap[set->size++] = set->pool[n].ev;
-    for (int32_t n = set->over; n != NIL; n = set->pool[n].next)
-        set->heap[set->size++] = set->pool[n].ev;
+    for (size_t k = 0; k < set->pool_used; k++)
+        if (set->pool[k].live)
+            set->heap[set->size++] = set->pool[k].ev;
     heapify(set->heap, set->size);
     deactivate(set);
 }
@@ -293,21 +298,23 @@ static double inverse_width(size_t nb, double span)
     return isfinite(inv) && inv >= DBL_MIN ? inv : DBL_MIN;
 }
 
-/* Spreads the overflow over new buckets from its earliest finite time.
- * Returns 0, or -1 if it holds no finite time. */
+/* Spreads every far event over new buckets from the earliest finite time;
+ * called when the buckets are used up or abandoned, so they are all in the
+ * overflow or in buckets no longer read. Returns 0, or -1 if none has a
+ * finite time. Both passes read the pool in address order: with a million
+ * far events, following the lists instead missed the cache at every node. */
 static int rebuild(sim_evset *set)
 {
     double lo = INFINITY, hi = -INFINITY;
-    size_t n = 0;
-    for (int32_t k = set->over; k != NIL; k = set->pool[k].next) {
+    size_t n = set->far;
+    for (size_t k = 0; k < set->pool_used; k++) {
         double t = set->pool[k].ev.time;
-        if (isfinite(t)) {
+        if (set->pool[k].live && isfinite(t)) {
             if (t < lo)
                 lo = t;
             if (t > hi)
                 hi = t;
         }
-        n++;
     }
     if (!(lo <= hi))
         return -1;
@@ -334,13 +341,10 @@ static int rebuild(sim_evset *set)
     set->cur = 0;
     for (size_t b = 0; b < nb; b++)
         set->head[b] = NIL;
-    int32_t k = set->over;
     set->over = NIL;
-    while (k != NIL) {
-        int32_t following = set->pool[k].next;
-        file_node(set, k);
-        k = following;
-    }
+    for (size_t k = 0; k < set->pool_used; k++)
+        if (set->pool[k].live)
+            file_node(set, (int32_t)k);
     return 0;
 }
 
@@ -349,21 +353,11 @@ static int rebuild(sim_evset *set)
 static void refill(sim_evset *set)
 {
     /* Buckets much wider than the recent pops ask for (the range was set
-     * by far events, the traffic is near): file everything left again.
-     * Amortised: only after more pops than there are far events. */
-    if (set->epoch_pops > 2 * set->far + 64 && wanted_inverse_width(set) > 16 * set->inv_width) {
-        for (size_t b = set->cur; b < set->nb; b++) {
-            int32_t k = set->head[b];
-            while (k != NIL) {
-                int32_t following = set->pool[k].next;
-                set->pool[k].next = set->over;
-                set->over = k;
-                k = following;
-            }
-            set->head[b] = NIL;
-        }
+     * by far events, the traffic is near): abandon them, so that rebuild
+     * files everything left again. Amortised: only after more pops than
+     * there are far events. */
+    if (set->epoch_pops > 2 * set->far + 64 && wanted_inverse_width(set) > 16 * set->inv_width)
         set->cur = set->nb;
-    }
     for (;;) {
         while (set->cur < set->nb && set->head[set->cur] == NIL)
             set->cur++;
@@ -381,7 +375,7 @@ static void refill(sim_evset *set)
             heapify(set->heap, set->size);
             return;
         }
-        if (set->over == NIL || rebuild(set) != 0) {
+        if (rebuild(set) != 0) {
             absorb_all(set);
             return;
         }
