@@ -9,7 +9,8 @@
  * heap of events stored by value. When the heap grows past spill_at events
  * the far tier switches on: events are spread over nb buckets of equal
  * width starting at `base`, each bucket an unsorted linked list of pool
- * nodes, plus an overflow list for times beyond the last bucket. The
+ * nodes, plus the overflow: the nodes in no bucket, for times beyond the
+ * last one (not a list: only rebuild reads them, from the pool). The
  * position of time t is d(t) = (t - base) * inv_width, computed the same
  * way everywhere; rounded subtraction and multiplication are monotone, so
  * d is non-decreasing in t. Buckets below `cur` have been moved into the
@@ -81,7 +82,6 @@ struct sim_evset {
     double base, inv_width;
     size_t cur, nb, nb_cap;
     int32_t *head;           /* [nb_cap] bucket lists */
-    int32_t over;            /* overflow list */
     size_t far;              /* events in buckets and overflow */
     far_node *pool;          /* [pool_cap] far events with their list links */
     size_t pool_used, pool_cap;
@@ -113,7 +113,6 @@ sim_evset *sim_evset_new(size_t capacity)
     }
     set->capacity = capacity;
     set->spill_at = SPILL_MIN;
-    set->over = NIL;
     set->free_list = NIL;
     return set;
 }
@@ -220,13 +219,16 @@ static void node_free(sim_evset *set, int32_t n)
     set->free_list = n;
 }
 
-/* Files node n, at position d = d(time), into its bucket or the overflow;
- * it must not belong in the heap (d >= cur, or d not a number). */
+/* Files node n, at position d = d(time), into its bucket, or leaves it in
+ * the overflow; it must not belong in the heap (d >= cur, or d not a
+ * number). */
 static void file_at(sim_evset *set, int32_t n, double d)
 {
-    int32_t *list = d < (double)set->nb ? &set->head[(size_t)d] : &set->over;
-    set->pool[n].next = *list;
-    *list = n;
+    if (d < (double)set->nb) {
+        int32_t *list = &set->head[(size_t)d];
+        set->pool[n].next = *list;
+        *list = n;
+    }
 }
 
 static void file_node(sim_evset *set, int32_t n)
@@ -239,7 +241,6 @@ static void deactivate(sim_evset *set)
 {
     set->active = 0;
     set->far = 0;
-    set->over = NIL;
     set->nb = set->cur = 0;
     set->pool_used = 0;
     set->free_list = NIL;
@@ -341,7 +342,6 @@ static int rebuild(sim_evset *set)
     set->cur = 0;
     for (size_t b = 0; b < nb; b++)
         set->head[b] = NIL;
-    set->over = NIL;
     for (size_t k = 0; k < set->pool_used; k++)
         if (set->pool[k].live)
             file_node(set, (int32_t)k);
@@ -410,13 +410,10 @@ static void spill(sim_evset *set)
     set->active = 1;
     set->epoch_pops = 0;
     set->spill_at = SPILL_MIN;
-    set->over = NIL;
     set->far = 0;
     for (size_t i = 0; i < n; i++) {
-        int32_t k = node_alloc(set);   /* cannot fail: reserved above */
+        int32_t k = node_alloc(set);   /* cannot fail: reserved above; in the overflow */
         set->pool[k].ev = set->heap[i];
-        set->pool[k].next = set->over;
-        set->over = k;
         set->far++;
     }
     set->size = 0;
@@ -540,7 +537,6 @@ void sim_evset_clear(sim_evset *set)
     set->active = 0;
     set->spill_at = SPILL_MIN;
     set->far = 0;
-    set->over = NIL;
     set->nb = set->cur = 0;
     set->pool_used = 0;
     set->free_list = NIL;
