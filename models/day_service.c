@@ -69,12 +69,12 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
         /* A few tries to find someone outside: visitors are a small share. */
         for (int attempt = 0; attempt < 8; attempt++) {
             sim_id e = sim_engine_member(eng, st->pool, (long)gsl_rng_uniform_int(r, (unsigned long)n));
-            if (sim_engine_entity(eng, e)->visiting >= 0)
+            if (sim_engine_visiting(eng, e) >= 0)
                 continue;
             if (sim_engine_visit(eng, e, s)) {
                 sim_record_add(sim_engine_record(eng), s, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
                 sim_engine_schedule(eng, sim_engine_now(eng) + length, SIM_PRIORITY_DEFAULT,
-                                    pw->ev_visit_end, e, sim_engine_entity(eng, e)->visit_token, s);
+                                    pw->ev_visit_end, e, sim_engine_visit_token(eng, e), s);
                 if (u < st->refer_p)
                     street_refer(pw, e);
             }
@@ -95,8 +95,8 @@ static void seat_freed(pathway *pw, int s)
 void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev)
 {
     pathway *pw = ctx;
-    sim_entity *x = sim_engine_entity(eng, ev->subject);
-    if (x->visiting == ev->arg && x->visit_token == ev->token) {
+    if (sim_engine_visiting(eng, ev->subject) == ev->arg &&
+        sim_engine_visit_token(eng, ev->subject) == ev->token) {
         sim_engine_end_visit(eng, ev->subject);
         seat_freed(pw, ev->arg);
     }

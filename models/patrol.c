@@ -35,12 +35,11 @@ void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
     double u = gsl_rng_uniform(r);
     if (n > 0) {
         sim_id e = sim_engine_member(eng, pt->stage, (long)gsl_rng_uniform_int(r, (unsigned long)n));
-        sim_entity *x = sim_engine_entity(eng, e);
-        if (x->visiting < 0) {
+        if (sim_engine_visiting(eng, e) < 0) {
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACT_COST, sim_engine_now(eng),
                            pt->cost_per_contact);
-            if (x->n_awaited == 0 && u < pt->accept)
+            if (u < pt->accept && sim_engine_entity(eng, e)->n_awaited == 0)
                 street_refer(pw, e);
         }
     }

@@ -10,7 +10,8 @@
  * - after settle(), no stage has both a free place and someone waiting.
  *
  * Entities live in one growable array addressed by index, so a sim_entity
- * pointer is only valid until the next spawn. */
+ * pointer is only valid until the next spawn. Their visit state lives in
+ * two parallel arrays of its own (see `visit_where`). */
 #include "sim/engine.h"
 
 #include <assert.h>
@@ -50,6 +51,24 @@ typedef struct stage {
     sim_behaviour behaviour;
 } stage;
 
+/* Visit state is kept apart from sim_entity, in two arrays parallel to the
+ * entity table. Day services pick visitors at random from pools that may
+ * hold a million people; a random read of the 96-byte entity misses every
+ * cache level then. The pick and the start of a visit read only
+ * `visit_where`, 4 bytes a person, which the caches hold; the rest of the
+ * visit is written then and read back when it ends. */
+typedef struct visit_where {
+    int16_t stage;           /* overlay stage visited, -1 if none */
+    uint8_t home_public;     /* its own stage is a public space: set wherever entity.stage is */
+    uint8_t unused;
+} visit_where;
+
+typedef struct visit {
+    double since;            /* when the current visit started */
+    uint32_t token;          /* bumped whenever a visit ends */
+    int32_t index;           /* position in the overlay's member array */
+} visit;
+
 typedef struct handler {
     sim_handler fn;
     void *ctx;
@@ -69,6 +88,8 @@ struct sim_engine {
     char detail[256];
 
     sim_entity *entities;
+    visit_where *where;         /* [entities_cap], parallel to entities */
+    visit *visits;              /* [entities_cap], parallel to entities */
     long n_entities, entities_cap;
     sim_id free_head;
     uint32_t lives;
@@ -138,6 +159,8 @@ void sim_engine_free(sim_engine *eng)
     free(eng->stages);
     free(eng->handlers);
     free(eng->entities);
+    free(eng->where);
+    free(eng->visits);
     free(eng->worklist);
     free(eng->scratch);
     free(eng->windows);
@@ -164,6 +187,8 @@ int sim_engine_add_handler(sim_engine *eng, sim_handler fn, void *ctx)
 
 int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg)
 {
+    if (eng->n_stages >= INT16_MAX)
+        return -1;   /* stage numbers are kept in 16 bits (awaited, visit_where) */
     if (eng->n_stages == eng->stages_cap) {
         int cap = eng->stages_cap ? 2 * eng->stages_cap : 16;
         stage *s = realloc(eng->stages, (size_t)cap * sizeof *s);
@@ -223,31 +248,41 @@ sim_id sim_engine_spawn(sim_engine *eng)
                 sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
                 return -1;
             }
+            /* Each array is kept once it has grown: a later failure leaves
+             * the earlier ones larger than entities_cap, which is harmless. */
             sim_entity *a = realloc(eng->entities, (size_t)cap * sizeof *a);
-            if (a == NULL) {
+            if (a != NULL)
+                eng->entities = a;
+            visit_where *w = a != NULL ? realloc(eng->where, (size_t)cap * sizeof *w) : NULL;
+            if (w != NULL)
+                eng->where = w;
+            visit *v = w != NULL ? realloc(eng->visits, (size_t)cap * sizeof *v) : NULL;
+            if (v == NULL) {
                 sim_engine_fail(eng, SIM_ERR_NOMEM);
                 return -1;
             }
-            eng->entities = a;
+            eng->visits = v;
             eng->entities_cap = cap;
         }
         e = (sim_id)eng->n_entities++;
         eng->entities[e].token = 0;
         eng->entities[e].wait_token = 0;
-        eng->entities[e].visit_token = 0;
+        eng->visits[e].token = 0;
     }
     sim_entity *x = &eng->entities[e];
     uint32_t token = x->token + 1, wait_token = x->wait_token + 1;
-    uint32_t visit_token = x->visit_token + 1;
     memset(x, 0, sizeof *x);
     x->token = token;            /* tokens survive reuse: old events stay stale */
     x->wait_token = wait_token;
-    x->visit_token = visit_token;
     x->life = ++eng->lives;
     x->t_arrival = eng->now;
     x->stage = -1;
-    x->visiting = -1;
     x->next_free = -1;
+    eng->where[e].stage = -1;
+    eng->where[e].home_public = 0;
+    eng->visits[e].token++;
+    eng->visits[e].since = 0;
+    eng->visits[e].index = 0;
     eng->counts.spawned += 1;
     eng->counts.present += 1;
     return e;
@@ -270,6 +305,7 @@ static void release(sim_engine *eng, sim_id e)
     x->token++;
     x->wait_token++;
     x->stage = -1;
+    eng->where[e].home_public = 0;
     x->next_free = eng->free_head;
     eng->free_head = e;
     eng->counts.present -= 1;
@@ -299,7 +335,7 @@ static void remove_member(sim_engine *eng, stage *st, long index, int overlay)
     sim_id last = st->members[--st->occupancy];
     st->members[index] = last;
     if (overlay)
-        eng->entities[last].visit_index = (int32_t)index;
+        eng->visits[last].index = (int32_t)index;
     else
         eng->entities[last].member_index = (int32_t)index;
 }
@@ -401,6 +437,7 @@ static void enter(sim_engine *eng, sim_id e, int to, double wait)
     if (add_member(eng, st, e, &x->member_index) != 0)
         return;
     x->stage = to;
+    eng->where[e].home_public = (uint8_t)(st->public_space != 0);
     x->t_enter = eng->now;
     sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
     if (st->public_space)
@@ -418,6 +455,7 @@ static void leave(sim_engine *eng, sim_id e, int positive)
     stage *st = &eng->stages[from];
     remove_member(eng, st, x->member_index, 0);
     x->stage = -1;
+    eng->where[e].home_public = 0;
     x->token++;
     if (st->public_space)
         public_change(eng, -1);
@@ -432,7 +470,7 @@ static void transfer(sim_engine *eng, sim_id e, int to, int positive)
     sim_entity *x = &eng->entities[e];
     double wait = x->n_awaited > 0 ? eng->now - x->t_wait : 0.0;
     sim_engine_stop_waiting(eng, e);
-    if (x->visiting >= 0)
+    if (eng->where[e].stage >= 0)
         sim_engine_end_visit(eng, e);
     leave(eng, e, positive);
     enter(eng, e, to, wait);
@@ -456,6 +494,7 @@ void sim_engine_place(sim_engine *eng, sim_id e, int to, double elapsed)
     if (add_member(eng, st, e, &x->member_index) != 0)
         return;
     x->stage = to;
+    eng->where[e].home_public = (uint8_t)(st->public_space != 0);
     x->t_enter = eng->now - elapsed;
     x->t_arrival = x->t_enter;
     sim_record_occupancy(eng->rec, to, eng->now, (double)st->occupancy);
@@ -590,14 +629,15 @@ void sim_engine_discard(sim_engine *eng, sim_id e)
 int sim_engine_visit(sim_engine *eng, sim_id e, int s)
 {
     stage *st = &eng->stages[s];
-    sim_entity *x = &eng->entities[e];
-    if (x->visiting >= 0 || st->occupancy >= st->cap_now)
+    visit_where *w = &eng->where[e];
+    if (w->stage >= 0 || st->occupancy >= st->cap_now)
         return 0;
-    if (add_member(eng, st, e, &x->visit_index) != 0)
+    visit *v = &eng->visits[e];
+    if (add_member(eng, st, e, &v->index) != 0)
         return 0;
-    x->visiting = s;
-    x->t_visit = eng->now;
-    if (x->stage >= 0 && eng->stages[x->stage].public_space)
+    w->stage = (int16_t)s;
+    v->since = eng->now;
+    if (w->home_public)
         public_change(eng, -1);
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_add(eng->rec, s, SIM_RAW_ADMISSIONS, eng->now, 1.0);
@@ -606,18 +646,29 @@ int sim_engine_visit(sim_engine *eng, sim_id e, int s)
 
 void sim_engine_end_visit(sim_engine *eng, sim_id e)
 {
-    sim_entity *x = &eng->entities[e];
-    int s = x->visiting;
+    visit_where *w = &eng->where[e];
+    int s = w->stage;
     if (s < 0)
         return;
+    visit *v = &eng->visits[e];
     stage *st = &eng->stages[s];
-    remove_member(eng, st, x->visit_index, 1);
-    x->visiting = -1;
-    if (x->stage >= 0 && eng->stages[x->stage].public_space)
+    remove_member(eng, st, v->index, 1);
+    w->stage = -1;
+    if (w->home_public)
         public_change(eng, +1);
-    x->visit_token++;
+    v->token++;
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
-    sim_record_exit(eng->rec, s, eng->now, 0, eng->now - x->t_visit);
+    sim_record_exit(eng->rec, s, eng->now, 0, eng->now - v->since);
+}
+
+int sim_engine_visiting(const sim_engine *eng, sim_id e)
+{
+    return eng->where[e].stage;
+}
+
+uint32_t sim_engine_visit_token(const sim_engine *eng, sim_id e)
+{
+    return eng->visits[e].token;
 }
 
 /* Admits the heads of a stage's waiting list while it has free places. */
@@ -689,8 +740,8 @@ static void on_census(void *ctx, sim_engine *eng, const sim_event *ev)
             eng->scratch_cap = st->occupancy;
         }
         for (long i = 0; i < st->occupancy; i++) {
-            const sim_entity *x = &eng->entities[st->members[i]];
-            eng->scratch[i] = eng->now - (st->overlay ? x->t_visit : x->t_enter);
+            sim_id e = st->members[i];
+            eng->scratch[i] = eng->now - (st->overlay ? eng->visits[e].since : eng->entities[e].t_enter);
         }
         sim_record_census(eng->rec, ev->arg, s, eng->scratch, (size_t)st->occupancy);
     }

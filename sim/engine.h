@@ -54,15 +54,11 @@ typedef struct sim_entity {
     double t_arrival;        /* when it entered the system */
     double t_enter;          /* when it entered its current stage */
     double t_wait;           /* when it started waiting */
-    double t_visit;          /* when its current visit started */
     uint32_t token;          /* bumped at every stage change */
     uint32_t wait_token;     /* bumped whenever it stops waiting */
-    uint32_t visit_token;    /* bumped whenever a visit ends */
     uint32_t life;           /* distinguishes successive users of a slot */
     int32_t stage;           /* current stage, -1 if none */
     int32_t member_index;    /* position in the stage's member array */
-    int32_t visiting;        /* overlay stage visited, -1 if none */
-    int32_t visit_index;
     int32_t next_free;       /* free-list link while unused */
     uint8_t n_awaited;
     uint8_t positive_mask;   /* bit i: admission by awaited[i] is a positive exit */
@@ -143,7 +139,7 @@ typedef struct sim_engine_config {
 sim_engine *sim_engine_new(const sim_engine_config *cfg);
 void sim_engine_free(sim_engine *eng);
 
-/* Returns the stage index, or -1 when out of memory. */
+/* Returns the stage index, or -1 when out of memory or past 32,766 stages. */
 int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg);
 /* Returns an event type for sim_engine_schedule, or -1 when out of memory. */
 int sim_engine_add_handler(sim_engine *eng, sim_handler fn, void *ctx);
@@ -188,9 +184,14 @@ void sim_engine_stop_waiting(sim_engine *eng, sim_id e);
 /* Frees an entity that is in no stage (e.g. a rejected arrival). */
 void sim_engine_discard(sim_engine *eng, sim_id e);
 
-/* Overlay visits. */
+/* Overlay visits. The visit state is kept apart from sim_entity (see
+ * engine.c): read it through these, not through the entity. */
 int sim_engine_visit(sim_engine *eng, sim_id e, int overlay_stage);
 void sim_engine_end_visit(sim_engine *eng, sim_id e);
+/* The overlay stage e is visiting, -1 if none. */
+int sim_engine_visiting(const sim_engine *eng, sim_id e);
+/* Bumped whenever a visit of e ends: events about a visit carry it. */
+uint32_t sim_engine_visit_token(const sim_engine *eng, sim_id e);
 
 int sim_engine_stage_count(const sim_engine *eng);
 const char *sim_engine_stage_id(const sim_engine *eng, int stage);

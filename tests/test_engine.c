@@ -804,6 +804,108 @@ static void every_spawned_entity_is_absorbed_discarded_or_present(void)
     gsl_rng_free(pr);
 }
 
+/* ---- (8) overlay visits and the public space ----------------------------- */
+
+/* One day, hour by hour: A and B start on the street (a public space), C in
+ * a hotel (not one). A visit takes its visitor out of the public space only
+ * if the visitor's own stage is public, whatever stage that is at the time;
+ * moving ends a visit first. */
+enum { V_STREET, V_REST, V_HOTEL };
+typedef enum { V_VISIT, V_END, V_MOVE } visit_kind;
+
+typedef struct visit_step {
+    double hour;
+    visit_kind kind;
+    int who;        /* 0 = A, 1 = B, 2 = C */
+    int stage;
+} visit_step;
+
+static const visit_step visit_steps[] = {
+    {2, V_VISIT, 0, V_REST},    /* A leaves the street: public 2 -> 1 */
+    {3, V_VISIT, 2, V_REST},    /* C visits from the hotel: still 1 */
+    {5, V_END, 0, 0},           /* A is back on the street: 2 */
+    {5, V_END, 2, 0},           /* C is back in the hotel: still 2 */
+    {6, V_MOVE, 1, V_HOTEL},    /* B leaves the street for the hotel: 1 */
+    {7, V_VISIT, 1, V_REST},    /* B visits from the hotel: still 1 */
+    {8, V_MOVE, 1, V_STREET},   /* the move ends B's visit; B is on the street: 2 */
+    {9, V_VISIT, 1, V_REST},    /* B leaves the street again: 1 */
+    {10, V_END, 1, 0},          /* 2 for the rest of the day */
+};
+static const double public_by_hour[24] = {2, 2, 1, 1, 1, 2, 1, 1, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+
+typedef struct visit_script {
+    sim_id people[3];
+    int done;
+} visit_script;
+
+static void on_visit_step(void *ctx, sim_engine *eng, const sim_event *ev)
+{
+    visit_script *vs = ctx;
+    const visit_step *st = &visit_steps[ev->arg];
+    sim_id e = vs->people[st->who];
+    uint32_t token = sim_engine_visit_token(eng, e);
+    switch (st->kind) {
+    case V_VISIT:
+        CU_ASSERT_EQUAL(sim_engine_visit(eng, e, st->stage), 1);
+        CU_ASSERT_EQUAL(sim_engine_visiting(eng, e), st->stage);
+        CU_ASSERT_EQUAL(sim_engine_visit(eng, e, st->stage), 0);   /* one visit at a time */
+        CU_ASSERT_EQUAL(sim_engine_visit_token(eng, e), token);
+        break;
+    case V_END:
+        sim_engine_end_visit(eng, e);
+        CU_ASSERT_EQUAL(sim_engine_visiting(eng, e), -1);
+        CU_ASSERT_EQUAL(sim_engine_visit_token(eng, e), token + 1);
+        break;
+    case V_MOVE:
+        sim_engine_move(eng, e, st->stage, 0);
+        CU_ASSERT_EQUAL(sim_engine_visiting(eng, e), -1);
+        CU_ASSERT_EQUAL(sim_engine_entity(eng, e)->stage, st->stage);
+        break;
+    }
+    vs->done++;
+}
+
+static void visit_leaves_the_public_space_only_from_a_public_stage(void)
+{
+    sim_engine *eng = new_engine(1.0);
+    sim_stage_config c = stage_config("street");
+    c.public_space = 1;
+    CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_STREET);
+    sim_schedule *three = sim_schedule_new_constant(3);
+    c = stage_config("rest");
+    c.overlay = 1;
+    c.capacity = three;
+    CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_REST);
+    sim_schedule_free(three);
+    CU_ASSERT_EQUAL_FATAL(add_stage(eng, "hotel", 2), V_HOTEL);
+    visit_script vs = {{-1, -1, -1}, 0};
+    int type = sim_engine_add_handler(eng, on_visit_step, &vs);
+    CU_ASSERT_FATAL(type >= 0);
+
+    sim_engine_reset(eng);
+    for (int p = 0; p < 3; p++) {
+        vs.people[p] = sim_engine_spawn(eng);
+        CU_ASSERT_FATAL(vs.people[p] >= 0);
+        sim_engine_place(eng, vs.people[p], p < 2 ? V_STREET : V_HOTEL, 0.0);
+    }
+    int n = (int)(sizeof visit_steps / sizeof visit_steps[0]);
+    for (int i = 0; i < n; i++)
+        sim_engine_schedule(eng, visit_steps[i].hour / 24.0, SIM_PRIORITY_DEFAULT, type, -1, 0, i);
+    CU_ASSERT_EQUAL_FATAL(sim_engine_run(eng), SIM_OK);
+    CU_ASSERT_EQUAL(vs.done, n);
+
+    for (int h = 0; h < 24; h++)
+        CU_ASSERT_DOUBLE_EQUAL(sim_record_public_by_hour(sim_engine_record(eng), 0, h), public_by_hour[h], 1e-9);
+    /* Four visits ended (one by the move), of 3, 2, 1 and 1 hours. */
+    CU_ASSERT_EQUAL(sim_engine_occupancy(eng, V_REST), 0);
+    CU_ASSERT_DOUBLE_EQUAL(metric(eng, V_REST, SIM_METRIC_EXITS), 4, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(metric(eng, V_REST, SIM_METRIC_STAY_MEAN_DAYS), 7.0 / 4 / 24, 1e-12);
+    /* Visitors stay members of their own stage. */
+    CU_ASSERT_EQUAL(sim_engine_occupancy(eng, V_STREET), 2);
+    CU_ASSERT_EQUAL(sim_engine_occupancy(eng, V_HOTEL), 1);
+    sim_engine_free(eng);
+}
+
 static const cu_table_test tests[] = {
     {"full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served",
      full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served},
@@ -827,6 +929,8 @@ static const cu_table_test tests[] = {
      capacity_decrease_never_evicts_and_increase_admits_waiters},
     {"every_spawned_entity_is_absorbed_discarded_or_present",
      every_spawned_entity_is_absorbed_discarded_or_present},
+    {"visit_leaves_the_public_space_only_from_a_public_stage",
+     visit_leaves_the_public_space_only_from_a_public_stage},
 };
 
 int main(void)
