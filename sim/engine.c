@@ -53,8 +53,8 @@ typedef struct stage {
 
 /* Visit state is kept apart from sim_entity, in two arrays parallel to the
  * entity table. Day services pick visitors at random from pools that may
- * hold a million people; a random read of the 96-byte entity misses every
- * cache level then. The pick and the start of a visit read only
+ * hold a million people; a random read of an entity (80 bytes) misses
+ * every cache level then. The pick and the start of a visit read only
  * `visit_where`, 4 bytes a person, which the caches hold; the rest of the
  * visit is written then and read back when it ends. */
 typedef struct visit_where {
