@@ -18,7 +18,7 @@ static void schedule_next(pathway *pw, int i)
         next = now + sim_dist_sample(src->interarrival, pw->source_rng[i]);
     else
         next = sim_nhpp_next(&pw->source_piece[i], pw->source_rng[i], now, src->rate, NULL, 1.0,
-                                   sim_engine_horizon(pw->eng));
+                             sim_engine_horizon(pw->eng));
     if (next <= sim_engine_horizon(pw->eng))
         sim_engine_schedule(pw->eng, next, SIM_PRIORITY_DEFAULT, pw->ev_arrival, -1, 0, i);
 }

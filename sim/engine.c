@@ -59,7 +59,7 @@ typedef struct stage {
  * visit is written then and read back when it ends. */
 typedef struct visit_where {
     int16_t stage;           /* overlay stage visited, -1 if none */
-    uint8_t home_public;     /* its own stage is a public space: set wherever entity.stage is */
+    uint8_t home_public;     /* its own stage is public: 0 from spawn, set by enter and place */
     uint8_t unused;
 } visit_where;
 
@@ -305,7 +305,6 @@ static void release(sim_engine *eng, sim_id e)
     x->token++;
     x->wait_token++;
     x->stage = -1;
-    eng->where[e].home_public = 0;
     x->next_free = eng->free_head;
     eng->free_head = e;
     eng->counts.present -= 1;
@@ -455,7 +454,6 @@ static void leave(sim_engine *eng, sim_id e, int positive)
     stage *st = &eng->stages[from];
     remove_member(eng, st, x->member_index, 0);
     x->stage = -1;
-    eng->where[e].home_public = 0;
     x->token++;
     if (st->public_space)
         public_change(eng, -1);
