@@ -489,37 +489,6 @@ int sim_evset_pop(sim_evset *set, sim_event *out)
     return 1;
 }
 
-int sim_evset_replace_top(sim_evset *set, sim_event *out, double time,
-                          unsigned priority, int32_t type, int32_t subject,
-                          uint32_t token, int32_t arg)
-{
-    if (set->size == 0)
-        return 0;
-    *out = set->heap[0];
-    if (set->active) {
-        set->last_pop = out->time;
-        if (set->epoch_pops++ == 0)
-            set->epoch_t0 = out->time;
-    }
-    double d = set->active ? (time - set->base) * set->inv_width : 0;
-    if (!set->active || d < (double)set->cur) {
-        sift_down(set->heap, set->size, 0, make_event(set, time, priority, type, subject, token, arg));
-        return 1;
-    }
-    if (push_far(set, d, time, priority, type, subject, token, arg) != 0) {
-        /* No memory for a node: the heap has room for everything. */
-        absorb_all(set);
-        sift_down(set->heap, set->size, 0, make_event(set, time, priority, type, subject, token, arg));
-        return 1;
-    }
-    set->size--;
-    if (set->size > 0)
-        sift_down(set->heap, set->size, 0, set->heap[set->size]);
-    else
-        refill(set);
-    return 1;
-}
-
 double sim_evset_peek_time(const sim_evset *set)
 {
     return set->size > 0 ? set->heap[0].time : INFINITY;

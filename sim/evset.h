@@ -38,13 +38,6 @@ int sim_evset_push(sim_evset *set, double time, unsigned priority, int32_t type,
 /* Removes the earliest event into *out. Returns 1, or 0 if the set is empty. */
 int sim_evset_pop(sim_evset *set, sim_event *out);
 
-/* Pops the earliest event into *out and pushes a new one in a single sift
- * (the "hold" operation). Equivalent to pop then push, but cheaper. Returns 1,
- * or 0 if the set was empty (then nothing is pushed). */
-int sim_evset_replace_top(sim_evset *set, sim_event *out, double time,
-                          unsigned priority, int32_t type, int32_t subject,
-                          uint32_t token, int32_t arg);
-
 /* Time of the earliest event, or INFINITY if the set is empty. */
 double sim_evset_peek_time(const sim_evset *set);
 

@@ -104,59 +104,6 @@ static void many_exact_ties_come_out_in_insertion_order(void)
     sim_evset_free(set);
 }
 
-/* Replays the same random calls on two sets, one using replace_top and the
- * other pop then push: every popped event must agree, key included. */
-static void replace_top_equals_pop_then_push(void)
-{
-    sim_evset *a = sim_evset_new(16), *b = sim_evset_new(16);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-    gsl_rng_set(r, 12345);
-    for (int i = 0; i < 200; i++) {
-        double t = floor(gsl_rng_uniform(r) * 20.0);   /* coarse: many ties */
-        unsigned p = (unsigned)gsl_rng_uniform_int(r, 3);
-        sim_evset_push(a, t, p, 0, i, 0, 0);
-        sim_evset_push(b, t, p, 0, i, 0, 0);
-    }
-    int mismatches = 0;
-    double now = 0;
-    for (int i = 0; i < 2000; i++) {
-        sim_event ea, eb;
-        double t = now + floor(gsl_rng_uniform(r) * 5.0);
-        unsigned p = (unsigned)gsl_rng_uniform_int(r, 3);
-        CU_ASSERT_EQUAL_FATAL(sim_evset_replace_top(a, &ea, t, p, 1, 1000 + i, 0, i), 1);
-        CU_ASSERT_EQUAL_FATAL(sim_evset_pop(b, &eb), 1);
-        sim_evset_push(b, t, p, 1, 1000 + i, 0, i);
-        if (ea.time != eb.time || ea.key != eb.key || ea.subject != eb.subject)
-            mismatches++;
-        now = ea.time;
-    }
-    CU_ASSERT_EQUAL(sim_evset_size(a), sim_evset_size(b));
-    while (sim_evset_size(a) > 0) {
-        sim_event ea, eb;
-        sim_evset_pop(a, &ea);
-        sim_evset_pop(b, &eb);
-        if (ea.time != eb.time || ea.key != eb.key || ea.subject != eb.subject)
-            mismatches++;
-    }
-    CU_ASSERT_EQUAL(mismatches, 0);
-    gsl_rng_free(r);
-    sim_evset_free(a);
-    sim_evset_free(b);
-}
-
-static void replace_top_on_an_empty_set_pushes_nothing(void)
-{
-    sim_evset *set = sim_evset_new(16);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(set);
-    sim_event ev;
-    CU_ASSERT_EQUAL(sim_evset_replace_top(set, &ev, 1.0, 0, 0, 0, 0, 0), 0);
-    CU_ASSERT_EQUAL(sim_evset_size(set), 0);
-    sim_evset_free(set);
-}
-
 /* Starts tiny so that the heap reallocates many times on the way. */
 static void set_grows_past_its_capacity_and_pops_1e5_events_in_order(void)
 {
@@ -342,8 +289,6 @@ static const cu_table_test tests[] = {
     {"equal_times_go_by_priority_then_by_insertion_order",
      equal_times_go_by_priority_then_by_insertion_order},
     {"many_exact_ties_come_out_in_insertion_order", many_exact_ties_come_out_in_insertion_order},
-    {"replace_top_equals_pop_then_push", replace_top_equals_pop_then_push},
-    {"replace_top_on_an_empty_set_pushes_nothing", replace_top_on_an_empty_set_pushes_nothing},
     {"set_grows_past_its_capacity_and_pops_1e5_events_in_order",
      set_grows_past_its_capacity_and_pops_1e5_events_in_order},
     {"far_tier_pops_like_a_reference_under_mixed_traffic",
