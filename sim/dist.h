@@ -33,6 +33,13 @@ sim_dist_kind sim_dist_get_kind(const sim_dist *d);
 double sim_dist_sample(const sim_dist *d, gsl_rng *r);
 double sim_dist_mean(const sim_dist *d);
 
+/* An exponential variate of that mean, -mean * log(1 - U): every
+ * exponential draw of the simulator (durations, Poisson gaps) goes
+ * through it. It reads one uniform, the same one gsl_ran_exponential
+ * would, and differs from that function's value by rounding only (see
+ * dist.c). */
+double sim_dist_exponential(gsl_rng *r, double mean);
+
 /* Draws the remaining time of a duration already `elapsed` days long, i.e.
  * X - elapsed for X drawn conditionally on X > elapsed. Exact for the
  * exponential (memoryless) and by inversion of the conditional survival

@@ -1,7 +1,8 @@
 /* nhpp.c -- inversion of the integrated rate over constant pieces. */
 #include "sim/nhpp.h"
 
-#include <gsl/gsl_randist.h>
+#include "sim/dist.h"
+
 #include <math.h>
 
 void sim_nhpp_piece_reset(sim_nhpp_piece *piece)
@@ -16,7 +17,7 @@ double sim_nhpp_next(sim_nhpp_piece *piece, gsl_rng *r, double t, const sim_sche
 {
     if (rate == NULL)
         return INFINITY;
-    double work = gsl_ran_exponential(r, 1.0);
+    double work = sim_dist_exponential(r, 1.0);
     while (t < horizon) {
         if (!(t >= piece->from && t < piece->until)) {
             double lambda = sim_schedule_value(rate, t) * scale;

@@ -11,6 +11,8 @@
 
 #include "cu_table.h"
 
+#include <float.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
@@ -71,6 +73,29 @@ static void exponential_sample_mean_matches_its_mean(void)
     sim_dist *d = sim_dist_new(SIM_DIST_EXPONENTIAL, 3.0, 0);
     check_mean("exponential", d, 3.0, 3.0, 1);
     sim_dist_free(d);
+}
+
+/* sim_dist_exponential is GSL's exponential but for the logarithm it
+ * calls (see dist.c): from the same stream it must read the same uniform
+ * and give the same value up to rounding. 1 - u loses at most 2^-53 of
+ * itself, which moves the logarithm by that much (mean * 2^-53), and
+ * each library logarithm is within about an ulp of the result; the
+ * bound allows twice that. A draw from another uniform (u for 1 - u, or
+ * one draw late) misses it by many orders of magnitude. */
+static void exponential_draws_are_gsl_ones_up_to_rounding(void)
+{
+    const double mean = 3.0;
+    gsl_rng *a = stream(40), *b = stream(40);
+    int off = 0;
+    for (int i = 0; i < N_DRAWS; i++) {
+        double x = sim_dist_exponential(a, mean), y = gsl_ran_exponential(b, mean);
+        double bound = 2 * (mean * DBL_EPSILON / 2 + 2 * DBL_EPSILON * y);
+        if (fabs(x - y) > bound && off++ == 0)
+            fprintf(stderr, "draw %d: %.17g against gsl_ran_exponential's %.17g\n", i, x, y);
+    }
+    CU_ASSERT_EQUAL(off, 0);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 
 static void gamma_sample_mean_matches_shape_times_scale(void)
@@ -339,6 +364,7 @@ static void same_seed_gives_the_same_draws(void)
 
 static const cu_table_test tests[] = {
     {"exponential_sample_mean_matches_its_mean", exponential_sample_mean_matches_its_mean},
+    {"exponential_draws_are_gsl_ones_up_to_rounding", exponential_draws_are_gsl_ones_up_to_rounding},
     {"gamma_sample_mean_matches_shape_times_scale", gamma_sample_mean_matches_shape_times_scale},
     {"lognormal_sample_mean_matches_exp_mu_plus_half_sigma_squared",
      lognormal_sample_mean_matches_exp_mu_plus_half_sigma_squared},
