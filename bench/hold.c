@@ -16,9 +16,9 @@
  *                     alone, without the engine around it.
  *
  * Increments come from a table of Exp(1) draws made beforehand with the
- * simulator's own generator (MRG32k3a + gsl_ran_exponential), read
- * sequentially: the figure is the cost of the event set, not of the draw
- * (rng_bench gives that: about 20 ns per exponential draw).
+ * simulator's own generator and sampler (MRG32k3a, sim_dist_exponential),
+ * read sequentially: the figure is the cost of the event set, not of the
+ * draw (rng_bench gives that).
  *
  * usage: hold [--set] [--ops K] [N ...]   default N: 1e3 1e4 1e5 1e6 1e7
  * (--ops: operations per timed round, default max(2e6, 4N))
@@ -27,11 +27,11 @@
 #define _POSIX_C_SOURCE 199309L
 #endif
 
+#include "sim/dist.h"
 #include "sim/engine.h"
 #include "sim/evset.h"
 #include "sim/rng_mrg32k3a.h"
 
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         return 1;
     sim_mrg_seed_stream(r, 1, 0, 0);
     for (unsigned i = 0; i < TABLE_SIZE; i++)
-        inc[i] = gsl_ran_exponential(r, 1.0);
+        inc[i] = sim_dist_exponential(r, 1.0);
     gsl_rng_free(r);
     printf("# hold model, %s, increments Exp(1); median of %d rounds\n",
            bare_set ? "pop + push on a bare sim_evset" : "through sim_engine (run loop + sim_engine_schedule)",

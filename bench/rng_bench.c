@@ -1,11 +1,13 @@
 /* rng_bench.c -- cost of one draw from sim_mrg_type versus GSL's MT19937.
  *
- * Times gsl_rng_uniform and gsl_ran_exponential, which is how the simulator
- * draws, so the figures include GSL's call through the type's function
- * pointer. Usage: rng_bench [draws]  (default 1e8 per cell). Not a test:
- * timings depend on the machine and its load. */
+ * Times gsl_rng_uniform and sim_dist_exponential, which is how the
+ * simulator draws, so the figures include GSL's call through the type's
+ * function pointer; and gsl_ran_exponential, the same draw through log1p,
+ * for comparison. Usage: rng_bench [draws]  (default 1e8 per cell). Not a
+ * test: timings depend on the machine and its load. */
 #define _POSIX_C_SOURCE 199309L
 
+#include "sim/dist.h"
 #include "sim/rng_mrg32k3a.h"
 
 #include <gsl/gsl_randist.h>
@@ -38,6 +40,17 @@ static double time_exponential(gsl_rng *r, long n, double *sum)
     double s = 0.0;
     double t0 = now_seconds();
     for (long i = 0; i < n; i++)
+        s += sim_dist_exponential(r, 1.0);
+    double t1 = now_seconds();
+    *sum = s;
+    return 1e9 * (t1 - t0) / (double)n;
+}
+
+static double time_gsl_exponential(gsl_rng *r, long n, double *sum)
+{
+    double s = 0.0;
+    double t0 = now_seconds();
+    for (long i = 0; i < n; i++)
         s += gsl_ran_exponential(r, 1.0);
     double t1 = now_seconds();
     *sum = s;
@@ -52,11 +65,12 @@ static int bench_one(const gsl_rng_type *type, long n)
         return -1;
     }
     gsl_rng_set(r, 12345);
-    double su, se;
+    double su, se, sg;
     double ns_u = time_uniform(r, n, &su);
     double ns_e = time_exponential(r, n, &se);
-    printf("%-18s %14.2f %18.2f   (means %.5f %.5f)\n", gsl_rng_name(r), ns_u, ns_e,
-           su / (double)n, se / (double)n);
+    double ns_g = time_gsl_exponential(r, n, &sg);
+    printf("%-18s %14.2f %18.2f %22.2f   (means %.5f %.5f %.5f)\n", gsl_rng_name(r), ns_u, ns_e, ns_g,
+           su / (double)n, se / (double)n, sg / (double)n);
     gsl_rng_free(r);
     return 0;
 }
@@ -72,7 +86,7 @@ int main(int argc, char **argv)
         }
     }
     printf("%ld draws per cell\n", n);
-    printf("%-18s %14s %18s\n", "generator", "ns/uniform", "ns/exponential");
+    printf("%-18s %14s %18s %22s\n", "generator", "ns/uniform", "ns/exponential", "ns/gsl_ran_exponential");
     if (bench_one(sim_mrg_type, n) != 0 || bench_one(gsl_rng_mt19937, n) != 0)
         return 1;
     return 0;
