@@ -91,9 +91,10 @@ sim_dist_kind sim_dist_get_kind(const sim_dist *d)
  * so its latency is paid in full (a quarter of a Paris replication's time
  * went to log1p). log(1 - u) reads the same uniform; 1 - u is exact for
  * u >= 1/2 and rounded by at most 2^-54 below, so the two values differ
- * by about 1e-16 days, far below any time the model resolves: the
- * trajectories, and the outputs to the digits written, stay the same.
- * Python's random.expovariate draws the same way. */
+ * by about 1e-16 of the mean, far below any time the model resolves: the
+ * trajectories stay the same, and so do the 10-digit CSV outputs (the
+ * 17-digit numbers of summary.json move in their last digits). Python's
+ * random.expovariate draws the same way. */
 double sim_dist_exponential(gsl_rng *r, double mean)
 {
     return -mean * log(1.0 - gsl_rng_uniform(r));
