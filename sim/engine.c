@@ -280,9 +280,7 @@ sim_id sim_engine_spawn(sim_engine *eng)
     x->next_free = -1;
     eng->where[e].stage = -1;
     eng->where[e].home_public = 0;
-    eng->visits[e].token++;
-    eng->visits[e].since = 0;
-    eng->visits[e].index = 0;
+    eng->visits[e].token++;      /* since and index are written when a visit starts */
     eng->counts.spawned += 1;
     eng->counts.present += 1;
     return e;
