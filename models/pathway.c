@@ -120,12 +120,13 @@ pathway *pathway_new(const model_spec *spec)
     pw->patrol_rng = rng_array(spec->n_patrols);
     pw->source_count = calloc((size_t)spec->n_sources + 1, sizeof *pw->source_count);
     pw->day_full = calloc((size_t)spec->n_stages + 1, 1);
+    pw->day_close = calloc((size_t)spec->n_stages + 1, sizeof *pw->day_close);
     pw->stage_piece = calloc((size_t)spec->n_stages + 1, sizeof *pw->stage_piece);
     pw->patrol_piece = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_piece);
     pw->source_piece = calloc((size_t)spec->n_sources + 1, sizeof *pw->source_piece);
     if (!pw->eng || !pw->patience_rng || !pw->initial_rng || !pw->stage_rng ||
         !pw->source_rng || !pw->patrol_rng || !pw->source_count || !pw->day_full ||
-        !pw->stage_piece || !pw->patrol_piece || !pw->source_piece)
+        !pw->day_close || !pw->stage_piece || !pw->patrol_piece || !pw->source_piece)
         goto err;
     if (add_stages(pw) != 0 || add_handlers(pw) != 0)
         goto err;
@@ -148,6 +149,7 @@ void pathway_free(pathway *pw)
     rng_array_free(pw->patrol_rng, pw->spec->n_patrols);
     free(pw->source_count);
     free(pw->day_full);
+    free(pw->day_close);
     free(pw->stage_piece);
     free(pw->patrol_piece);
     free(pw->source_piece);

@@ -22,6 +22,7 @@ struct pathway {
     gsl_rng **patrol_rng;
     double *source_count;
     char *day_full;          /* per stage: a day service waiting for a free seat */
+    double *day_close;       /* per stage: a day service's next closing (see day_service.c) */
     sim_nhpp_piece *stage_piece;   /* per stage: day-service request rate in force */
     sim_nhpp_piece *patrol_piece;  /* per patrol: contact rate in force */
     sim_nhpp_piece *source_piece;  /* per source: arrival rate in force */

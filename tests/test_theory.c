@@ -14,7 +14,9 @@
  *   5. two servers in tandem with a finite buffer and blocking after
  *      service: the continuous-time Markov chain solved here with GSL;
  *   6. a nonhomogeneous Poisson source: Poisson counts per window;
- *   7. confidence intervals that cover: an M/M/infinity station's number
+ *   7. a rest area whose visits are cut at closing time: mean visit and
+ *      Little's law;
+ *   8. confidence intervals that cover: an M/M/infinity station's number
  *      present at t, (lambda/mu)(1 - exp(-mu t)), covered by 92.9-97.1% of
  *      1,000 independent 95% intervals; and the intervals that runs report
  *      (summary.json's ci95), over 200 runs with 200 seeds, covering a known
@@ -600,7 +602,39 @@ static void nonhomogeneous_source_gives_poisson_counts_per_window(void)
     finish(&c, 1);
 }
 
-/* ---- 7. Confidence intervals that cover ------------------------------------------ */
+/* ---- 7. A day service that closes ------------------------------------------------- */
+
+/* day-service.json: open 10:00-18:00 (T = 8 hours), 12 requests an hour,
+ * visits exponential with mean m = 4 hours, seats to spare, a pool that
+ * never changes. A request comes s hours after opening, s uniform on
+ * [0, T), and its visit lasts min(X, T - s): closing ends it. So the mean
+ * visit is (1/T) * int_0^T m (1 - exp(-(T - s)/m)) ds
+ * = m - (m^2 / T)(1 - exp(-T / m)), and by Little's law the mean number
+ * inside over the whole day is 12 T times that, in days. A visit that
+ * outlived closing, or ended early because its end event was dropped,
+ * moves the mean visit by a gross error. */
+static void visits_cut_at_closing_have_the_exact_mean_length(void)
+{
+    const double m = 4.0, T = 8.0, per_hour = 12.0, days = 200.0;
+    const double mean_hours = m - m * m / T * (1 - exp(-T / m));
+    checks c;
+    begin(&c, "A rest area closing at 18:00 (scenarios/check/day-service.json)");
+    model_spec *spec = load("day-service.json", NULL, 0);
+    CU_ASSERT_FATAL(spec != NULL);
+    CU_ASSERT_FATAL(spec->horizon == days);
+    int rest = stage_of(spec, "rest");
+    experiment *x = run_all(spec);
+    CU_ASSERT_FATAL(x != NULL);
+    judge_metric(&c, "visits", per_hour * T * days, x, 0, rest, SIM_METRIC_ADMISSIONS);
+    judge_metric(&c, "mean visit (days)", mean_hours / 24.0, x, 0, rest, SIM_METRIC_STAY_MEAN_DAYS);
+    judge_metric(&c, "mean number inside", per_hour * T * mean_hours / 24.0, x, 0, rest,
+                 SIM_METRIC_OCCUPANCY_MEAN);
+    experiment_free(x);
+    model_spec_free(spec);
+    finish(&c, 1);
+}
+
+/* ---- 8. Confidence intervals that cover ------------------------------------------ */
 
 /* mminf.json: Poisson arrivals at 20 per day into an unlimited station with
  * exponential stays of mean 2 days, empty at 0, observed at t = 2 days. */
@@ -699,6 +733,8 @@ int main(void)
                      tandem_with_finite_buffer_matches_its_markov_chain) ||
         !CU_add_test(s, "a nonhomogeneous source gives Poisson counts per window",
                      nonhomogeneous_source_gives_poisson_counts_per_window) ||
+        !CU_add_test(s, "visits cut at closing time have the exact mean length",
+                     visits_cut_at_closing_have_the_exact_mean_length) ||
         !CU_add_test(s, "M/M/inf: 1,000 intervals cover the exact mean at time t 92.9-97.1% of the time",
                      mminf_intervals_cover_the_exact_mean_at_time_t) ||
         !CU_add_test(s, "runs with 200 seeds report intervals that cover a known mean 90-99% of the time",
