@@ -30,6 +30,13 @@ struct sim_record {
     double *census;         /* [census][stage][SIM_CENSUS_FIELDS] */
     level pub;              /* people in the public space */
     double *pub_hours;      /* [window][24] person-days */
+    /* The hour sim_record_public last walked: its count k = floor(t * 24)
+     * (NaN: none yet), its end (k + 1) / 24 and its hour of the day. Most
+     * changes of the level fall in the hour of the one before, and a time
+     * t with k <= t * 24 < k + 1 has exactly that hour count, so the
+     * division and the remainder are done once per hour, not per change. */
+    double pub_k, pub_end;
+    int pub_h;
     /* Which windows contain a time: the same for every time in [span_lo,
      * span_hi), between two consecutive window bounds; recomputed when a
      * time falls outside. Only a shortcut: see in_span. */
@@ -80,6 +87,7 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     if (n_windows > 0)
         memcpy(rec->windows, windows, w * sizeof *windows);
     rec->span_lo = rec->span_hi = 0;   /* empty: filled on first use */
+    rec->pub_k = NAN;
     return rec;
 }
 
@@ -178,6 +186,7 @@ void sim_record_reset(sim_record *rec)
     memset(rec->census, 0, (size_t)rec->n_census * s * SIM_CENSUS_FIELDS * sizeof *rec->census);
     memset(rec->pub_hours, 0, w * 24 * sizeof *rec->pub_hours);
     rec->pub.value = rec->pub.since = 0;
+    rec->pub_k = NAN;
     rec->span_lo = rec->span_hi = 0;
 }
 
@@ -202,11 +211,17 @@ void sim_record_public(sim_record *rec, double t, double value)
     /* Walk the hours between t0 and t: O(hours crossed). */
     double a = t0;
     while (a < t) {
-        double hour_index = floor_fast(a * 24.0);
-        double b = (hour_index + 1) / 24.0;
+        double x = a * 24.0;
+        if (!(x >= rec->pub_k && x < rec->pub_k + 1)) {
+            double hour_index = floor_fast(x);
+            rec->pub_k = hour_index;
+            rec->pub_end = (hour_index + 1) / 24.0;
+            rec->pub_h = hour_of_day(hour_index);
+        }
+        double b = rec->pub_end;
         if (b > t)
             b = t;
-        int h = hour_of_day(hour_index);
+        int h = rec->pub_h;
         if (b > a && in_span(rec, a, b)) {
             double term = v * (b - a);
             for (int i = 0; i < rec->n_active; i++)
