@@ -1,10 +1,12 @@
 /* output.c -- summary.json (cJSON) and tidy CSV files, one row per
- * observation, ready for gnuplot, R or pandas. Numbers are printed with
- * %.10g: enough digits for any plot, and identical bytes for identical runs. */
+ * observation, ready for gnuplot, R or pandas. CSV numbers are printed with
+ * %.10g: enough digits for any plot, and identical bytes for identical runs;
+ * summary.json's as cJSON prints them (numtext.h writes both, faster). */
 #include "app/output.h"
 
 #include "app/atomic.h"
 #include "app/csv.h"
+#include "app/numtext.h"
 #include "sim/date.h"
 #include "sim/record.h"
 
@@ -20,6 +22,7 @@ typedef struct out_ctx {
     const experiment *x;
     const provenance *prov;
     const char *cells;
+    size_t cells_len;
 } out_ctx;
 
 typedef int (*writer)(FILE *f, const out_ctx *c);
@@ -30,35 +33,75 @@ static void end_header(FILE *f)
     fputc('\n', f);
 }
 
-static void end_row(FILE *f, const out_ctx *c)
+/* A CSV row is assembled here and written with one fwrite: the daily files
+ * have tens of thousands of rows, and every stdio call locks the stream
+ * (parcours has threads) and measures its string. A row longer than the
+ * buffer (a very long command in the provenance cells) goes out in pieces,
+ * with the same bytes. */
+enum { ROW_SIZE = 1024 };
+typedef struct row {
+    FILE *f;
+    size_t n;
+    char text[ROW_SIZE];
+} row;
+
+static void row_add(row *r, const char *s, size_t n)
 {
-    fputs(c->cells, f);
-    fputc('\n', f);
+    if (n > ROW_SIZE - r->n) {
+        fwrite(r->text, 1, r->n, r->f);
+        r->n = 0;
+        if (n > ROW_SIZE) {
+            fwrite(s, 1, n, r->f);
+            return;
+        }
+    }
+    memcpy(r->text + r->n, s, n);
+    r->n += n;
 }
 
-/* "date,stage," at the start of a daily row (fputs: these files have
- * tens of thousands of rows). */
-static void start_day_row(FILE *f, const char *date, const char *stage)
+/* s and a comma. */
+static void row_cell(row *r, const char *s)
 {
-    fputs(date, f);
-    fputc(',', f);
-    fputs(stage, f);
-    fputc(',', f);
+    row_add(r, s, strlen(s));
+    row_add(r, ",", 1);
+}
+
+static void row_number(row *r, double v)
+{
+    char buf[CSV_NUMBER_SIZE];
+    const char *text = csv_number_text(v, buf);
+    row_add(r, text, strlen(text));
+}
+
+/* The provenance cells, the line break, and out. */
+static void row_end(row *r, const out_ctx *c)
+{
+    row_add(r, c->cells, c->cells_len);
+    row_add(r, "\n", 1);
+    fwrite(r->text, 1, r->n, r->f);
+    r->n = 0;
 }
 
 /* mean,ci95_low,ci95_high and the end of the row. With one replication
  * the interval collapses onto the mean, so a bound with the mean's exact
  * bits reuses its text instead of formatting it again. */
-static void end_estimate_row(FILE *f, const out_ctx *c, double mean, double lo, double hi)
+static void end_estimate_row(row *r, const out_ctx *c, double mean, double lo, double hi)
 {
-    char m[CSV_NUMBER_SIZE], b[CSV_NUMBER_SIZE];
+    char m[CSV_NUMBER_SIZE];
     const char *mean_text = csv_number_text(mean, m);
-    fputs(mean_text, f);
-    fputc(',', f);
-    fputs(memcmp(&lo, &mean, sizeof mean) == 0 ? mean_text : csv_number_text(lo, b), f);
-    fputc(',', f);
-    fputs(memcmp(&hi, &mean, sizeof mean) == 0 ? mean_text : csv_number_text(hi, b), f);
-    end_row(f, c);
+    size_t mean_len = strlen(mean_text);
+    row_add(r, mean_text, mean_len);
+    row_add(r, ",", 1);
+    if (memcmp(&lo, &mean, sizeof mean) == 0)
+        row_add(r, mean_text, mean_len);
+    else
+        row_number(r, lo);
+    row_add(r, ",", 1);
+    if (memcmp(&hi, &mean, sizeof mean) == 0)
+        row_add(r, mean_text, mean_len);
+    else
+        row_number(r, hi);
+    row_end(r, c);
 }
 
 /* summary.json is built as a cJSON tree. An allocation that fails leaves a
@@ -76,9 +119,14 @@ static cJSON *add_object(builder *b, cJSON *parent, const char *key)
     return o;
 }
 
+/* The summary holds tens of thousands of numbers: each is added as its
+ * text, the bytes cJSON_Print would write for it, because cJSON prints a
+ * number with two sprintf calls and an sscanf. */
 static void add_number(builder *b, cJSON *o, const char *key, double v)
 {
-    b->failed |= o == NULL || cJSON_AddNumberToObject(o, key, v) == NULL;
+    char text[NUMTEXT_SIZE];
+    numtext_json(v, text);
+    b->failed |= o == NULL || cJSON_AddRawToObject(o, key, text) == NULL;
 }
 
 static void add_string(builder *b, cJSON *o, const char *key, const char *v)
@@ -203,6 +251,7 @@ static int write_daily(FILE *f, const out_ctx *c, int waitlist)
 {
     const model_spec *spec = c->spec;
     char date[11];
+    row r = {f, 0, {0}};
     fputs("date,stage,mean,ci95_low,ci95_high", f);
     end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
@@ -213,8 +262,9 @@ static int write_daily(FILE *f, const out_ctx *c, int waitlist)
                 continue;
             double mean, lo, hi;
             experiment_daily(c->x, waitlist, d, s, &mean, &lo, &hi);
-            start_day_row(f, date, spec->stages[s].id);
-            end_estimate_row(f, c, mean, lo, hi);
+            row_cell(&r, date);
+            row_cell(&r, spec->stages[s].id);
+            end_estimate_row(&r, c, mean, lo, hi);
         }
     }
     return 0;
@@ -234,6 +284,7 @@ static int write_capacity(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
     char date[11];
+    row r = {f, 0, {0}};
     fputs("date,stage,capacity", f);
     end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
@@ -241,9 +292,10 @@ static int write_capacity(FILE *f, const out_ctx *c)
         sim_date_format(spec->start_day + d, date);
         for (int s = 0; s < spec->n_stages; s++)
             if (spec->stages[s].capacity) {
-                start_day_row(f, date, spec->stages[s].id);
-                csv_number(f, sim_schedule_value(spec->stages[s].capacity, d + 0.5));
-                end_row(f, c);
+                row_cell(&r, date);
+                row_cell(&r, spec->stages[s].id);
+                row_number(&r, sim_schedule_value(spec->stages[s].capacity, d + 0.5));
+                row_end(&r, c);
             }
     }
     return 0;
@@ -253,6 +305,7 @@ static int write_census(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
     char date[11];
+    row r = {f, 0, {0}};
     fputs("date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,share_gt_365,share_gt_730", f);
     end_header(f);
     for (int k = 0; k < spec->n_census; k++) {
@@ -260,12 +313,13 @@ static int write_census(FILE *f, const out_ctx *c)
         for (int s = 0; s < spec->n_stages; s++) {
             if (spec->stages[s].kind == MODEL_EXIT)
                 continue;
-            fprintf(f, "%s,%s", date, spec->stages[s].id);
+            row_cell(&r, date);
+            row_add(&r, spec->stages[s].id, strlen(spec->stages[s].id));
             for (int i = 0; i < SIM_CENSUS_FIELDS; i++) {
-                fputc(',', f);
-                csv_number(f, experiment_census(c->x, k, s, i));
+                row_add(&r, ",", 1);
+                row_number(&r, experiment_census(c->x, k, s, i));
             }
-            end_row(f, c);
+            row_end(&r, c);
         }
     }
     return 0;
@@ -274,6 +328,7 @@ static int write_census(FILE *f, const out_ctx *c)
 static int write_blocked(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
+    row r = {f, 0, {0}};
     fputs("window,stage,awaited,place_days,ci95_low,ci95_high", f);
     end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
@@ -283,8 +338,10 @@ static int write_blocked(FILE *f, const out_ctx *c)
                 experiment_blocked(c->x, w, s, a, &mean, &half);
                 if (mean == 0 && half == 0)
                     continue;
-                fprintf(f, "%s,%s,%s,", spec->window_ids[w], spec->stages[s].id, spec->stages[a].id);
-                end_estimate_row(f, c, mean, mean - half, mean + half);
+                row_cell(&r, spec->window_ids[w]);
+                row_cell(&r, spec->stages[s].id);
+                row_cell(&r, spec->stages[a].id);
+                end_estimate_row(&r, c, mean, mean - half, mean + half);
             }
     return 0;
 }
@@ -292,14 +349,18 @@ static int write_blocked(FILE *f, const out_ctx *c)
 static int write_public(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
+    row r = {f, 0, {0}};
     fputs("window,hour,mean,ci95_low,ci95_high", f);
     end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
         for (int h = 0; h < 24; h++) {
             double mean, lo, hi;
             experiment_public_by_hour(c->x, w, h, &mean, &lo, &hi);
-            fprintf(f, "%s,%d,", spec->window_ids[w], h);
-            end_estimate_row(f, c, mean, lo, hi);
+            char hour[4];
+            snprintf(hour, sizeof hour, "%d", h);
+            row_cell(&r, spec->window_ids[w]);
+            row_cell(&r, hour);
+            end_estimate_row(&r, c, mean, lo, hi);
         }
     return 0;
 }
@@ -358,7 +419,7 @@ int output_write(const char *dir, const model_spec *spec, const experiment *x,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    out_ctx c = {spec, x, prov, cells};
+    out_ctx c = {spec, x, prov, cells, strlen(cells)};
     int rc = 0;
     for (size_t i = 0; i < N_FILES && rc == 0; i++)
         if (!files[i].daily || spec->daily)
