@@ -81,58 +81,61 @@ static void special_values_match(void)
     check_all(v, sizeof v / sizeof v[0]);
 }
 
-/* Doubles from random bit patterns, and uniforms scaled to the magnitudes
- * the outputs hold (1e-20 to 1e20), from a fixed stream. */
-static void random_doubles_match(void)
+/* Checks N values v[i] = value(r, i) from a fixed stream. */
+static void check_stream(unsigned long seed, double (*value)(gsl_rng *r, size_t i))
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 2026);
     enum { N = 60000 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     double *v = malloc(N * sizeof *v);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-    for (size_t i = 0; i < N; i++) {
-        if (i % 3 == 0) {
-            uint64_t bits = (uint64_t)gsl_rng_get(r) << 32 | (uint64_t)gsl_rng_get(r);
-            memcpy(&v[i], &bits, sizeof bits);
-        } else {
-            double scale = pow(10.0, (double)gsl_rng_uniform_int(r, 41) - 20);
-            v[i] = (gsl_rng_uniform(r) - 0.5) * 2 * scale;
-        }
-    }
+    gsl_rng_set(r, seed);
+    for (size_t i = 0; i < N; i++)
+        v[i] = value(r, i);
     check_all(v, N);
     free(v);
     gsl_rng_free(r);
 }
 
+/* A double from a random bit pattern, or a uniform scaled to the
+ * magnitudes the outputs hold (1e-20 to 1e20). */
+static double random_double(gsl_rng *r, size_t i)
+{
+    if (i % 3 == 0) {
+        uint64_t bits = (uint64_t)gsl_rng_get(r) << 32 | (uint64_t)gsl_rng_get(r);
+        double v;
+        memcpy(&v, &bits, sizeof bits);
+        return v;
+    }
+    double scale = pow(10.0, (double)gsl_rng_uniform_int(r, 41) - 20);
+    return (gsl_rng_uniform(r) - 0.5) * 2 * scale;
+}
+
 /* k / 2^j has a finite decimal expansion, so rounding it to p digits often
  * meets an exact tie; and the neighbours of short decimals sit a hair from
  * one. */
+static double tie_or_near_tie(gsl_rng *r, size_t i)
+{
+    switch (i % 4) {
+    case 0:
+        return (double)gsl_rng_uniform_int(r, 100000) / ldexp(1.0, (int)gsl_rng_uniform_int(r, 40));
+    case 1:
+        return -(double)gsl_rng_uniform_int(r, 4000000000u) / 8.0;
+    case 2:
+        return nextafter(round(gsl_rng_uniform(r) * 1e9) / 1e9, 2.0);
+    default:
+        return nextafter((double)gsl_rng_uniform_int(r, 1000000) + 0.5, 0.0);
+    }
+}
+
+static void random_doubles_match(void)
+{
+    check_stream(2026, random_double);
+}
+
 static void ties_and_near_ties_match(void)
 {
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 7);
-    enum { N = 60000 };
-    double *v = malloc(N * sizeof *v);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
-    for (size_t i = 0; i < N; i++) {
-        switch (i % 4) {
-        case 0:
-            v[i] = (double)gsl_rng_uniform_int(r, 100000) / ldexp(1.0, (int)gsl_rng_uniform_int(r, 40));
-            break;
-        case 1:
-            v[i] = -(double)gsl_rng_uniform_int(r, 4000000000u) / 8.0;
-            break;
-        case 2:
-            v[i] = nextafter(round(gsl_rng_uniform(r) * 1e9) / 1e9, 2.0);
-            break;
-        default:
-            v[i] = nextafter((double)gsl_rng_uniform_int(r, 1000000) + 0.5, 0.0);
-            break;
-        }
-    }
-    check_all(v, N);
-    free(v);
-    gsl_rng_free(r);
+    check_stream(7, tie_or_near_tie);
 }
 
 /* The rule cJSON 1.7.15 follows, written out: %1.15g when it reads back
