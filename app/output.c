@@ -34,8 +34,8 @@ static void end_header(FILE *f)
 }
 
 /* A CSV row is assembled here and written with one fwrite: the daily files
- * have tens of thousands of rows, and every stdio call locks the stream
- * (parcours has threads) and measures its string. A row longer than the
+ * have tens of thousands of rows, and every stdio call measures its string
+ * and, once the replications' threads have run, locks the stream. A row longer than the
  * buffer (a very long command in the provenance cells) goes out in pieces,
  * with the same bytes. */
 enum { ROW_SIZE = 1024 };
