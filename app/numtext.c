@@ -6,7 +6,7 @@
  * |k| <= 22, 10^|k| < 2^74, so m * 10^k and the shifted operands fit in
  * 128 bits and the rounding is exact: no floating-point step, no doubt
  * about a tie. Outside that (numbers below about 1e-13 or above 1e31 at 10
- * digits), and for zero, infinities and NaN, snprintf writes the text. */
+ * digits), and for infinities and NaN, snprintf writes the text. */
 #include "app/numtext.h"
 
 #include <float.h>
@@ -44,6 +44,21 @@ static int bit_length(u128 x)
     return lo ? 64 - __builtin_clzll(lo) : 0;
 }
 
+/* round(num / 2^s), ties to even, 1 <= s <= 126. */
+static u128 shift_round(u128 num, int s)
+{
+    u128 rem = num & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+    u128 r = num >> s;
+    return r + (rem > half || (rem == half && (r & 1)));
+}
+
+/* round(num / den), ties to even, 0 < den < 2^127 (so 2 rem cannot wrap). */
+static u128 div_round(u128 num, u128 den)
+{
+    u128 r = num / den, rem = num % den;
+    return r + (2 * rem > den || (2 * rem == den && (r & 1)));
+}
+
 /* *d = round(m * 2^q * 10^k), ties to even. 0 if an operand would not fit
  * in 128 bits or the result not in 64. */
 static int scaled_round(uint64_t m, int q, int k, uint64_t *d)
@@ -58,31 +73,16 @@ static int scaled_round(uint64_t m, int q, int k, uint64_t *d)
     if (q >= 0) {
         if (q > 127 - bit_length(num))
             return 0;
-        num <<= q;
+        r = den == 1 ? num << q : div_round(num << q, den);
     } else if (den == 1) {
-        /* A power of two below: a shift, and the bits shifted out. */
-        int s = -q;
-        if (s > 126)
+        if (-q > 126)
             return 0;
-        u128 rem = num & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
-        r = num >> s;
-        if (rem > half || (rem == half && (r & 1)))
-            r++;
-        goto done;
+        r = shift_round(num, -q);       /* the usual case: a shift */
     } else {
         if (-q > 127 - bit_length(den))
             return 0;
-        den <<= -q;
+        r = div_round(num, den << -q);
     }
-    if (den == 1) {
-        r = num;
-    } else {
-        u128 rem = num % den;
-        r = num / den;
-        if (2 * rem > den || (2 * rem == den && (r & 1)))   /* rem < den < 2^127 */
-            r++;
-    }
-done:
     if (r > UINT64_MAX)
         return 0;
     *d = (uint64_t)r;

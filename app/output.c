@@ -35,9 +35,9 @@ static void end_header(FILE *f)
 
 /* A CSV row is assembled here and written with one fwrite: the daily files
  * have tens of thousands of rows, and every stdio call measures its string
- * and, once the replications' threads have run, locks the stream. A row longer than the
- * buffer (a very long command in the provenance cells) goes out in pieces,
- * with the same bytes. */
+ * and, once the replications' threads have run, locks the stream. A row
+ * longer than the buffer (a very long command in the provenance cells)
+ * goes out in pieces, with the same bytes. */
 enum { ROW_SIZE = 1024 };
 typedef struct row {
     FILE *f;
