@@ -356,10 +356,9 @@ static int write_public(FILE *f, const out_ctx *c)
         for (int h = 0; h < 24; h++) {
             double mean, lo, hi;
             experiment_public_by_hour(c->x, w, h, &mean, &lo, &hi);
-            char hour[4];
-            snprintf(hour, sizeof hour, "%d", h);
             row_cell(&r, spec->window_ids[w]);
-            row_cell(&r, hour);
+            row_number(&r, h);
+            row_add(&r, ",", 1);
             end_estimate_row(&r, c, mean, lo, hi);
         }
     return 0;
