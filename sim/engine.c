@@ -25,6 +25,9 @@ typedef struct wait_entry {
     uint32_t wait_token;
 } wait_entry;
 
+/* A FIFO ring whose capacity is a power of two (16, then doubled), so that
+ * positions wrap with a mask: a division per enqueue and dequeue showed in
+ * every queueing model, where each customer passes through a ring. */
 typedef struct wait_ring {
     wait_entry *buf;
     size_t head, count, cap;
@@ -365,7 +368,7 @@ static int ring_push(sim_engine *eng, wait_ring *q, wait_entry en)
         /* Copy live entries only: stale ones are dropped while growing. */
         size_t k = 0;
         for (size_t i = 0; i < q->count; i++) {
-            wait_entry x = q->buf[(q->head + i) % q->cap];
+            wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
             if (eng->entities[x.e].wait_token == x.wait_token)
                 b[k++] = x;
         }
@@ -375,7 +378,7 @@ static int ring_push(sim_engine *eng, wait_ring *q, wait_entry en)
         q->count = k;
         q->cap = cap;
     }
-    q->buf[(q->head + q->count) % q->cap] = en;
+    q->buf[(q->head + q->count) & (q->cap - 1)] = en;
     q->count++;
     return 0;
 }
@@ -677,7 +680,7 @@ static void admit_waiting(sim_engine *eng, int s)
             wait_ring *q = &st->levels[l];
             while (q->count > 0) {
                 wait_entry en = q->buf[q->head];
-                q->head = (q->head + 1) % q->cap;
+                q->head = (q->head + 1) & (q->cap - 1);
                 q->count--;
                 if (eng->entities[en.e].wait_token == en.wait_token) {
                     e = en.e;
