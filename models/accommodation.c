@@ -47,7 +47,7 @@ static int pick_random(const model_stage *st, const uint8_t *attr, gsl_rng *r)
             total += st->routes[i].p;
     if (!(total > 0))
         return -1;
-    double u = gsl_rng_uniform(r) * total;
+    double u = sim_rng_uniform(r) * total;
     int last = -1;
     for (int i = 0; i < st->n_routes; i++) {
         if (!model_when_holds(&st->routes[i].when, attr) || !(st->routes[i].p > 0))

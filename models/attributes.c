@@ -10,7 +10,7 @@
 
 static int draw_value(const model_attribute *a, gsl_rng *r)
 {
-    double u = gsl_rng_uniform(r), acc = 0;
+    double u = sim_rng_uniform(r), acc = 0;
     for (int v = 0; v < a->n_values - 1; v++) {
         acc += a->p[v];
         if (u < acc)

@@ -85,12 +85,12 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
         pw->day_full[s] = 1;   /* resumed by the next freed seat */
         return;
     }
-    double u = gsl_rng_uniform(r);
+    double u = sim_rng_uniform(r);
     double length = sim_dist_sample(st->visit, r);
     if (n > 0) {
         /* A few tries to find someone outside: visitors are a small share. */
         for (int attempt = 0; attempt < 8; attempt++) {
-            sim_id e = sim_engine_member(eng, st->pool, (long)gsl_rng_uniform_int(r, (unsigned long)n));
+            sim_id e = sim_engine_member(eng, st->pool, (long)sim_rng_uniform_int(r, (unsigned long)n));
             if (sim_engine_visiting(eng, e) >= 0)
                 continue;
             if (sim_engine_visit(eng, e, s)) {

@@ -4,6 +4,7 @@
 
 #include "models/pathway.h"
 #include "sim/nhpp.h"
+#include "sim/rng.h"
 
 #include <gsl/gsl_rng.h>
 

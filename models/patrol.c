@@ -32,9 +32,9 @@ void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
     const model_patrol *pt = &pw->spec->patrols[ev->arg];
     gsl_rng *r = pw->patrol_rng[ev->arg];
     long n = sim_engine_occupancy(eng, pt->stage);
-    double u = gsl_rng_uniform(r);
+    double u = sim_rng_uniform(r);
     if (n > 0) {
-        sim_id e = sim_engine_member(eng, pt->stage, (long)gsl_rng_uniform_int(r, (unsigned long)n));
+        sim_id e = sim_engine_member(eng, pt->stage, (long)sim_rng_uniform_int(r, (unsigned long)n));
         if (sim_engine_visiting(eng, e) < 0) {
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACT_COST, sim_engine_now(eng),

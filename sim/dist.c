@@ -6,6 +6,8 @@
  * the tail. */
 #include "sim/dist.h"
 
+#include "sim/rng.h"
+
 #include <assert.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -97,7 +99,7 @@ sim_dist_kind sim_dist_get_kind(const sim_dist *d)
  * random.expovariate draws the same way. */
 double sim_dist_exponential(gsl_rng *r, double mean)
 {
-    return -mean * log(1.0 - gsl_rng_uniform(r));
+    return -mean * log(1.0 - sim_rng_uniform(r));
 }
 
 double sim_dist_sample(const sim_dist *d, gsl_rng *r)
@@ -164,7 +166,7 @@ static double empirical_remaining(const sim_dist *d, gsl_rng *r, double elapsed)
             mass += d->weights[i];
     if (mass <= 0)
         return 0;
-    double u = gsl_rng_uniform(r) * mass;
+    double u = sim_rng_uniform(r) * mass;
     for (size_t i = 0; i < d->n; i++) {
         if (d->values[i] <= elapsed)
             continue;

@@ -36,14 +36,6 @@
 
 static const uint64_t m1 = 4294967087u;
 static const uint64_t m2 = 4294944443u;
-static const uint64_t a12 = 1403580u;
-static const uint64_t a13n = 810728u; /* a13 = -810728 */
-static const uint64_t a21 = 527612u;
-static const uint64_t a23n = 1370589u; /* a23 = -1370589 */
-
-/* 1 / (m1 + 1), the constant RngStreams multiplies by. Written as the same
- * decimal literal as RngStream.c so outputs are bit-identical. */
-static const double norm = 2.328306549295727688e-10;
 
 /* Number of substreams in a stream: 2^127 / 2^76. */
 static const uint64_t substreams_per_stream = (uint64_t)1 << 51;
@@ -94,41 +86,18 @@ static const mat3 a2p127 = {{
 /* RngStreams' default package seed, used as the base state of seed 0. */
 static const uint64_t rngstreams_default_seed[6] = {12345, 12345, 12345, 12345, 12345, 12345};
 
-/* s1: first component (mod m1), s2: second (mod m2), oldest value first. */
-typedef struct {
-    uint64_t s1[3];
-    uint64_t s2[3];
-} mrg_state;
+typedef sim_mrg_state mrg_state;
 
-/* ---- one step and the GSL callbacks ---------------------------------- */
-
-/* Advances one step and returns the combined value z in [1, m1]. */
-static inline uint64_t mrg_next(mrg_state *st)
-{
-    /* Adding a13n * (m1 - s) instead of subtracting a13n * s keeps the sum
-     * nonnegative; it is below 2^54, so one reduction suffices. */
-    uint64_t p1 = (a12 * st->s1[1] + a13n * (m1 - st->s1[0])) % m1;
-    st->s1[0] = st->s1[1];
-    st->s1[1] = st->s1[2];
-    st->s1[2] = p1;
-
-    uint64_t p2 = (a21 * st->s2[2] + a23n * (m2 - st->s2[0])) % m2;
-    st->s2[0] = st->s2[1];
-    st->s2[1] = st->s2[2];
-    st->s2[2] = p2;
-
-    /* RngStreams maps p1 == p2 to m1, not 0, which keeps U01 above 0. */
-    return p1 > p2 ? p1 - p2 : p1 - p2 + m1;
-}
+/* ---- the GSL callbacks (the step itself is sim_mrg_step, in the header) */
 
 static unsigned long mrg_get(void *vstate)
 {
-    return (unsigned long)(mrg_next(vstate) - 1);
+    return (unsigned long)(sim_mrg_step(vstate) - 1);
 }
 
 static double mrg_get_double(void *vstate)
 {
-    return (double)mrg_next(vstate) * norm;
+    return (double)sim_mrg_step(vstate) * SIM_MRG_NORM;
 }
 
 static uint64_t splitmix64_next(uint64_t *x)

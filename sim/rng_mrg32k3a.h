@@ -75,4 +75,41 @@ int sim_mrg_jump_substreams(gsl_rng *r, uint64_t n);
  * moves are not supported: e < 0 is rejected. Costs O(e + log c). */
 int sim_mrg_advance(gsl_rng *r, int e, uint64_t c);
 
+/* The state and one step, in the header only so that sim_rng_uniform
+ * (sim/rng.h) can inline the step: a draw through gsl_rng_uniform is two
+ * calls, one of them indirect, which cost about as much as the step. Use
+ * the functions above to read or set a state.
+ *
+ * s1: first component (mod m1), s2: second (mod m2), oldest value first. */
+typedef struct sim_mrg_state {
+    uint64_t s1[3];
+    uint64_t s2[3];
+} sim_mrg_state;
+
+/* 1 / (m1 + 1), the constant RngStreams multiplies by. Written as the same
+ * decimal literal as RngStream.c so outputs are bit-identical. */
+#define SIM_MRG_NORM 2.328306549295727688e-10
+
+/* Advances one step and returns the combined value z in [1, m1]. */
+static inline uint64_t sim_mrg_step(sim_mrg_state *st)
+{
+    const uint64_t m1 = 4294967087u, m2 = 4294944443u;
+    const uint64_t a12 = 1403580u, a13n = 810728u;    /* a13 = -810728 */
+    const uint64_t a21 = 527612u, a23n = 1370589u;    /* a23 = -1370589 */
+    /* Adding a13n * (m1 - s) instead of subtracting a13n * s keeps the sum
+     * nonnegative; it is below 2^54, so one reduction suffices. */
+    uint64_t p1 = (a12 * st->s1[1] + a13n * (m1 - st->s1[0])) % m1;
+    st->s1[0] = st->s1[1];
+    st->s1[1] = st->s1[2];
+    st->s1[2] = p1;
+
+    uint64_t p2 = (a21 * st->s2[2] + a23n * (m2 - st->s2[0])) % m2;
+    st->s2[0] = st->s2[1];
+    st->s2[1] = st->s2[2];
+    st->s2[2] = p2;
+
+    /* RngStreams maps p1 == p2 to m1, not 0, which keeps U01 above 0. */
+    return p1 > p2 ? p1 - p2 : p1 - p2 + m1;
+}
+
 #endif
