@@ -4,7 +4,16 @@
  * and the time of its last change; a change integrates the old value over
  * [last, t) into every window and day it overlaps. Cost per change:
  * O(windows + days crossed), and days crossed sum to the horizon, so the
- * daily series cost O(horizon) per level over a run. */
+ * daily series cost O(horizon) per level over a run.
+ *
+ * The span. Window bounds cut time into spans; every window contains all
+ * of a span or none of it. Counts and integrals that fall within the
+ * current span are summed once, in span_raw (and span_blocked, span_pub),
+ * and those sums are added to each window containing the span when the
+ * clock leaves it (flush_span) and at the end of the run. An event then
+ * costs one addition whatever the number of windows. A sum crossing span
+ * bounds (a level unchanged since an earlier span) goes straight to the
+ * windows, split by overlap. */
 #include "sim/record.h"
 
 #include <gsl/gsl_sort.h>
@@ -16,6 +25,11 @@
 
 typedef struct level {
     double value, since;
+    /* The day of `since` as [day, day_end) (day_end = day + 1), kept for
+     * the levels with a daily series: a change within that day adds one
+     * term to one day, without working the days out (see integrate). */
+    double day_start, day_end;
+    long day;
 } level;
 
 struct sim_record {
@@ -23,6 +37,9 @@ struct sim_record {
     sim_window *windows;
     double *raw;            /* [window][stage][SIM_RAW_COUNT] */
     double *blocked;        /* [window][stage][stage] place-days */
+    double *span_raw;       /* [stage][SIM_RAW_COUNT]: the current span's sums */
+    double *span_blocked;   /* [stage][stage] */
+    double span_pub[24];
     level *occ, *wl;        /* [stage] */
     level *blk;             /* [stage][stage] */
     double *daily_occ;      /* [day][stage] */
@@ -37,9 +54,9 @@ struct sim_record {
      * division and the remainder are done once per hour, not per change. */
     double pub_k, pub_end;
     int pub_h;
-    /* Which windows contain a time: the same for every time in [span_lo,
-     * span_hi), between two consecutive window bounds; recomputed when a
-     * time falls outside. Only a shortcut: see in_span. */
+    /* The current span [span_lo, span_hi), between two consecutive window
+     * bounds, and the windows that contain it. It follows the times of
+     * sim_record_add (the clock); see span_fill and flush_span. */
     double span_lo, span_hi;
     int n_active;
     int *active;            /* [n_windows] windows containing the span */
@@ -71,6 +88,8 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     rec->windows = malloc(w * sizeof *rec->windows + 1);
     rec->raw = calloc(w * s * SIM_RAW_COUNT + 1, sizeof *rec->raw);
     rec->blocked = calloc(w * s * s + 1, sizeof *rec->blocked);
+    rec->span_raw = calloc(s * SIM_RAW_COUNT + 1, sizeof *rec->span_raw);
+    rec->span_blocked = calloc(s * s + 1, sizeof *rec->span_blocked);
     rec->occ = calloc(s + 1, sizeof *rec->occ);
     rec->wl = calloc(s + 1, sizeof *rec->wl);
     rec->blk = calloc(s * s + 1, sizeof *rec->blk);
@@ -79,15 +98,15 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     rec->census = calloc((size_t)n_census * s * SIM_CENSUS_FIELDS + 1, sizeof *rec->census);
     rec->pub_hours = calloc(w * 24 + 1, sizeof *rec->pub_hours);
     rec->active = calloc(w + 1, sizeof *rec->active);
-    if (!rec->active || !rec->pub_hours ||!rec->windows || !rec->raw || !rec->blocked || !rec->occ || !rec->wl || !rec->blk ||
+    if (!rec->active || !rec->pub_hours || !rec->windows || !rec->raw || !rec->blocked ||
+        !rec->span_raw || !rec->span_blocked || !rec->occ || !rec->wl || !rec->blk ||
         !rec->daily_occ || !rec->daily_wl || !rec->census) {
         sim_record_free(rec);
         return NULL;
     }
     if (n_windows > 0)
         memcpy(rec->windows, windows, w * sizeof *windows);
-    rec->span_lo = rec->span_hi = 0;   /* empty: filled on first use */
-    rec->pub_k = NAN;
+    sim_record_reset(rec);
     return rec;
 }
 
@@ -98,6 +117,8 @@ void sim_record_free(sim_record *rec)
     free(rec->windows);
     free(rec->raw);
     free(rec->blocked);
+    free(rec->span_raw);
+    free(rec->span_blocked);
     free(rec->occ);
     free(rec->wl);
     free(rec->blk);
@@ -131,14 +152,10 @@ static double overlap(const sim_window *w, double t0, double t1)
 
 /* Makes [span_lo, span_hi) the interval between the window bounds around t
  * (t not NaN) and lists the windows containing it. Every window contains
- * all of that interval or none of it, so for t0 <= t1 both in it:
- *   - t0 lies in exactly the listed windows (what sim_record_add tests);
- *   - overlap(w, t0, t1) is t1 - t0 for a listed window (its from <= t0
- *     and its to >= t1, so the max and min pick t0 and t1 exactly) and 0
- *     for any other; adding value * 0 changes no accumulator (they hold
- *     sums of non-negative terms, never -0).
- * The shortcuts below therefore add the same terms to the same
- * accumulators in the same order as the plain loops, bit for bit. */
+ * all of that interval or none of it, so for t0 < t1 both in it, a sum
+ * over [t0, t1) belongs to exactly the listed windows, whole: overlap(w,
+ * t0, t1) is t1 - t0 for a listed window (its from <= t0 and its to >= t1)
+ * and 0 for any other. */
 static void span_fill(sim_record *rec, double t)
 {
     double lo = -INFINITY, hi = INFINITY;
@@ -165,6 +182,38 @@ static void span_fill(sim_record *rec, double t)
     rec->span_hi = hi;
 }
 
+/* Adds the current span's sums to each window containing it, and empties
+ * them. Adding a zero changes no accumulator (they never hold -0). */
+static void flush_span(sim_record *rec)
+{
+    size_t s = (size_t)rec->n_stages;
+    for (int i = 0; i < rec->n_active; i++) {
+        size_t w = (size_t)rec->active[i];
+        double *raw = rec->raw + w * s * SIM_RAW_COUNT;
+        for (size_t k = 0; k < s * SIM_RAW_COUNT; k++)
+            raw[k] += rec->span_raw[k];
+        double *blocked = rec->blocked + w * s * s;
+        for (size_t k = 0; k < s * s; k++)
+            blocked[k] += rec->span_blocked[k];
+        for (int h = 0; h < 24; h++)
+            rec->pub_hours[w * 24 + (size_t)h] += rec->span_pub[h];
+    }
+    memset(rec->span_raw, 0, s * SIM_RAW_COUNT * sizeof *rec->span_raw);
+    memset(rec->span_blocked, 0, s * s * sizeof *rec->span_blocked);
+    memset(rec->span_pub, 0, sizeof rec->span_pub);
+}
+
+/* Makes the current span the one containing t; 0 if t is NaN (in no
+ * window, and no span). */
+static int move_span(sim_record *rec, double t)
+{
+    if (isnan(t))
+        return 0;
+    flush_span(rec);
+    span_fill(rec, t);
+    return 1;
+}
+
 /* Is [t0, t1) (t0 < t1) within the current span? The span follows the
  * times of sim_record_add (the clock), so that the levels' integrals, whose
  * t0 may be any earlier time, do not make it jump back and forth. */
@@ -173,21 +222,34 @@ static int in_span(const sim_record *rec, double t0, double t1)
     return t0 >= rec->span_lo && t1 <= rec->span_hi;
 }
 
+static void level_reset(level *lv, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        lv[i].value = lv[i].since = 0;
+        lv[i].day_start = lv[i].day_end = NAN;   /* no day yet */
+        lv[i].day = 0;
+    }
+}
+
 void sim_record_reset(sim_record *rec)
 {
     size_t s = (size_t)rec->n_stages, w = (size_t)rec->n_windows;
     memset(rec->raw, 0, w * s * SIM_RAW_COUNT * sizeof *rec->raw);
     memset(rec->blocked, 0, w * s * s * sizeof *rec->blocked);
-    memset(rec->occ, 0, s * sizeof *rec->occ);
-    memset(rec->wl, 0, s * sizeof *rec->wl);
-    memset(rec->blk, 0, s * s * sizeof *rec->blk);
+    memset(rec->span_raw, 0, s * SIM_RAW_COUNT * sizeof *rec->span_raw);
+    memset(rec->span_blocked, 0, s * s * sizeof *rec->span_blocked);
+    memset(rec->span_pub, 0, sizeof rec->span_pub);
+    level_reset(rec->occ, s);
+    level_reset(rec->wl, s);
+    level_reset(rec->blk, s * s);
     memset(rec->daily_occ, 0, (size_t)rec->n_days * s * sizeof *rec->daily_occ);
     memset(rec->daily_wl, 0, (size_t)rec->n_days * s * sizeof *rec->daily_wl);
     memset(rec->census, 0, (size_t)rec->n_census * s * SIM_CENSUS_FIELDS * sizeof *rec->census);
     memset(rec->pub_hours, 0, w * 24 * sizeof *rec->pub_hours);
     rec->pub.value = rec->pub.since = 0;
     rec->pub_k = NAN;
-    rec->span_lo = rec->span_hi = 0;
+    rec->span_lo = rec->span_hi = 0;   /* empty: filled on first use */
+    rec->n_active = 0;
 }
 
 /* The hour of the day of an hour count, floor(a * 24), from time 0. An
@@ -223,9 +285,7 @@ void sim_record_public(sim_record *rec, double t, double value)
             b = t;
         int h = rec->pub_h;
         if (b > a && in_span(rec, a, b)) {
-            double term = v * (b - a);
-            for (int i = 0; i < rec->n_active; i++)
-                rec->pub_hours[(size_t)rec->active[i] * 24 + (size_t)h] += term;
+            rec->span_pub[h] += v * (b - a);
         } else {
             for (int w = 0; w < rec->n_windows; w++)
                 rec->pub_hours[(size_t)w * 24 + (size_t)h] += v * overlap(&rec->windows[w], a, b);
@@ -240,31 +300,12 @@ double sim_record_public_by_hour(const sim_record *rec, int window, int hour)
     return len > 0 ? rec->pub_hours[(size_t)window * 24 + (size_t)hour] / (len / 24.0) : NAN;
 }
 
-
-/* Integrates value over [t0, t1) into a per-window array with the given
- * stride, and into a daily series if one is given. */
-static void integrate(sim_record *rec, double value, double t0, double t1,
-                      double *per_window, size_t window_stride, double *daily, int stage)
+/* Adds value over [t0, t1) to the days of a daily series, one term per
+ * day crossed. */
+static void integrate_days(const sim_record *rec, double value, double t0, double t1,
+                           double *daily, int stage)
 {
-    if (value == 0 || t1 <= t0)
-        return;
-    if (t0 < t1 && in_span(rec, t0, t1)) {
-        double term = value * (t1 - t0);
-        for (int i = 0; i < rec->n_active; i++)
-            per_window[(size_t)rec->active[i] * window_stride] += term;
-    } else {
-        for (int w = 0; w < rec->n_windows; w++)
-            per_window[(size_t)w * window_stride] += value * overlap(&rec->windows[w], t0, t1);
-    }
-    if (daily == NULL || rec->n_days == 0)
-        return;
     long d0 = (long)floor_fast(t0), d1 = (long)floor_fast(t1);
-    if (d0 == d1 && d0 >= 0 && d0 < rec->n_days) {
-        /* Within one day, the usual case: the loop below would add
-         * value * (t1 - t0) to day d0 and nothing else. */
-        daily[(size_t)d0 * (size_t)rec->n_stages + (size_t)stage] += value * (t1 - t0);
-        return;
-    }
     if (d0 < 0)
         d0 = 0;
     for (long d = d0; d <= d1 && d < rec->n_days; d++) {
@@ -275,27 +316,67 @@ static void integrate(sim_record *rec, double value, double t0, double t1,
     }
 }
 
-static double *raw_at(const sim_record *rec, int window, int stage)
+/* Integrates a level's value over [since, t1) and moves it to `value` at
+ * t1: into the span's cell, or the windows' (window_cell + w * stride) for
+ * a stretch crossing span bounds, and into the daily series if any. */
+static void integrate(sim_record *rec, level *lv, double t1, double value, double *span_cell,
+                      double *window_cell, size_t window_stride, double *daily, int stage)
 {
-    return rec->raw + ((size_t)window * (size_t)rec->n_stages + (size_t)stage) * SIM_RAW_COUNT;
+    double v = lv->value, t0 = lv->since;
+    lv->value = value;
+    lv->since = t1;
+    if (v == 0 || t1 <= t0)
+        return;
+    double term = v * (t1 - t0);
+    if (in_span(rec, t0, t1)) {
+        *span_cell += term;
+    } else {
+        for (int w = 0; w < rec->n_windows; w++)
+            window_cell[(size_t)w * window_stride] += v * overlap(&rec->windows[w], t0, t1);
+    }
+    if (daily == NULL || rec->n_days == 0)
+        return;
+    /* t0 is in [day_start, day_end) (kept below). Ending by day_end, the
+     * stretch is one term on that day: what integrate_days adds too, as
+     * b - a is then t1 - t0 (b = day_end = t1 at most). */
+    if (t1 <= lv->day_end) {
+        if (lv->day >= 0 && lv->day < rec->n_days)
+            daily[(size_t)lv->day * (size_t)rec->n_stages + (size_t)stage] += term;
+    } else {
+        integrate_days(rec, v, t0, t1, daily, stage);
+    }
+}
+
+/* Keeps [day_start, day_end) the day of the level's `since`. */
+static void follow_day(level *lv)
+{
+    double t = lv->since;
+    if (!(t >= lv->day_start && t < lv->day_end)) {
+        double d = floor_fast(t);
+        lv->day = d >= -2e9 && d <= 2e9 ? (long)d : -1;   /* any day outside the series */
+        lv->day_start = d;
+        lv->day_end = d + 1;
+    }
 }
 
 void sim_record_occupancy(sim_record *rec, int stage, double t, double value)
 {
+    size_t s = (size_t)stage;
     level *lv = &rec->occ[stage];
-    integrate(rec, lv->value, lv->since, t, raw_at(rec, 0, stage) + SIM_RAW_OCCUPANCY_INT,
+    integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
+              rec->raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
               (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_occ, stage);
-    lv->value = value;
-    lv->since = t;
+    follow_day(lv);
 }
 
 void sim_record_waitlist(sim_record *rec, int stage, double t, double value)
 {
+    size_t s = (size_t)stage;
     level *lv = &rec->wl[stage];
-    integrate(rec, lv->value, lv->since, t, raw_at(rec, 0, stage) + SIM_RAW_WAITLIST_INT,
+    integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
+              rec->raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
               (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_wl, stage);
-    lv->value = value;
-    lv->since = t;
+    follow_day(lv);
 }
 
 void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, double delta)
@@ -303,57 +384,50 @@ void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, doubl
     size_t s = (size_t)rec->n_stages;
     size_t cell = (size_t)stage * s + (size_t)awaited;
     level *lv = &rec->blk[cell];
-    integrate(rec, lv->value, lv->since, t, rec->blocked + cell, s * s, NULL, stage);
-    lv->value += delta;
-    if (fabs(lv->value) < 1e-9)   /* fractions of 1/k may not cancel exactly */
-        lv->value = 0;
-    lv->since = t;
+    double value = lv->value + delta;
+    if (fabs(value) < 1e-9)   /* fractions of 1/k may not cancel exactly */
+        value = 0;
+    integrate(rec, lv, t, value, rec->span_blocked + cell, rec->blocked + cell, s * s, NULL, stage);
 }
 
-/* Makes the span contain t; 0 if t is in no window at all (NaN). */
-static int span_at(sim_record *rec, double t)
+static double *raw_at(const sim_record *rec, int window, int stage)
 {
-    if (!(t >= rec->span_lo && t < rec->span_hi)) {
-        if (isnan(t))
-            return 0;
-        span_fill(rec, t);
-    }
-    return 1;
+    return rec->raw + ((size_t)window * (size_t)rec->n_stages + (size_t)stage) * SIM_RAW_COUNT;
 }
 
-/* Adds values[k] to the raw counter what[k], k < n, in every window
- * containing t: all the counters of one event in one pass. */
-static void add_raw(sim_record *rec, int stage, double t, const sim_raw *what, const double *values, int n)
+/* The current span's counters of a stage at time t (the clock), or NULL
+ * if t is in no window and no span (NaN). */
+static double *span_counters(sim_record *rec, int stage, double t)
 {
-    if (!span_at(rec, t))
-        return;
-    double *raw = rec->raw + (size_t)stage * SIM_RAW_COUNT;
-    size_t window_stride = (size_t)rec->n_stages * SIM_RAW_COUNT;
-    for (int i = 0; i < rec->n_active; i++) {
-        double *cell = raw + (size_t)rec->active[i] * window_stride;
-        for (int k = 0; k < n; k++)
-            cell[what[k]] += values[k];
-    }
+    if (!(t >= rec->span_lo && t < rec->span_hi) && !move_span(rec, t))
+        return NULL;
+    return rec->span_raw + (size_t)stage * SIM_RAW_COUNT;
 }
 
 void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double value)
 {
-    add_raw(rec, stage, t, &what, &value, 1);
+    double *c = span_counters(rec, stage, t);
+    if (c != NULL)
+        c[what] += value;
 }
 
 void sim_record_admission(sim_record *rec, int stage, double t, double wait)
 {
-    const sim_raw what[] = {SIM_RAW_ADMISSIONS, SIM_RAW_WAIT_SUM};
-    const double values[] = {1.0, wait};
-    add_raw(rec, stage, t, what, values, 2);
+    double *c = span_counters(rec, stage, t);
+    if (c != NULL) {
+        c[SIM_RAW_ADMISSIONS] += 1.0;
+        c[SIM_RAW_WAIT_SUM] += wait;
+    }
 }
 
 void sim_record_exit(sim_record *rec, int stage, double t, int positive, double stay)
 {
-    const sim_raw what[] = {SIM_RAW_EXITS, positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE,
-                            SIM_RAW_STAY_SUM};
-    const double values[] = {1.0, 1.0, stay};
-    add_raw(rec, stage, t, what, values, 3);
+    double *c = span_counters(rec, stage, t);
+    if (c != NULL) {
+        c[SIM_RAW_EXITS] += 1.0;
+        c[positive ? SIM_RAW_EXITS_POSITIVE : SIM_RAW_EXITS_NEGATIVE] += 1.0;
+        c[SIM_RAW_STAY_SUM] += stay;
+    }
 }
 
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n)
@@ -387,6 +461,7 @@ void sim_record_finish(sim_record *rec, double t)
         for (int a = 0; a < rec->n_stages; a++)
             sim_record_blocked(rec, s, a, t, 0.0);
     }
+    flush_span(rec);
 }
 
 static double ratio(double a, double b)
