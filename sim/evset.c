@@ -450,8 +450,11 @@ static int push_far(sim_evset *set, double d, double time, unsigned priority, in
     return 0;
 }
 
-int sim_evset_push(sim_evset *set, double time, unsigned priority, int32_t type,
-                   int32_t subject, uint32_t token, int32_t arg)
+/* Every push but the plainest: the far tier, growing, spilling. Kept out
+ * of line so that the plain push stays a leaf with few registers to save. */
+static __attribute__((noinline)) int push_general(sim_evset *set, double time, unsigned priority,
+                                                  int32_t type, int32_t subject, uint32_t token,
+                                                  int32_t arg)
 {
     if (reserve(set) != 0)
         return -1;
@@ -469,6 +472,31 @@ int sim_evset_push(sim_evset *set, double time, unsigned priority, int32_t type,
     if (!set->active && set->size > set->spill_at)
         spill(set);
     return 0;
+}
+
+int sim_evset_push(sim_evset *set, double time, unsigned priority, int32_t type,
+                   int32_t subject, uint32_t token, int32_t arg)
+{
+    /* The usual pushes, with room and no tier to switch: into the heap
+     * below the spill size, or, the far tier on, into the heap or a bucket
+     * with a pool node at hand. Anything else goes the general way. */
+    if (set->size + set->far < set->capacity) {
+        if (!set->active) {
+            if (set->size < set->spill_at) {
+                sift_up(set->heap, set->size++, make_event(set, time, priority, type, subject, token, arg));
+                return 0;
+            }
+        } else if (set->size > 0) {
+            double d = (time - set->base) * set->inv_width;
+            if (d < (double)set->cur) {
+                sift_up(set->heap, set->size++, make_event(set, time, priority, type, subject, token, arg));
+                return 0;
+            }
+            if (set->free_list != NIL || set->pool_used < set->pool_cap)
+                return push_far(set, d, time, priority, type, subject, token, arg);
+        }
+    }
+    return push_general(set, time, priority, type, subject, token, arg);
 }
 
 int sim_evset_pop(sim_evset *set, sim_event *out)
