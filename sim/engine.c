@@ -356,28 +356,34 @@ static void push_work(sim_engine *eng, int s)
 
 /* ---- waiting lists ------------------------------------------------------ */
 
+/* Doubles a full ring; -1 (and the run fails) when out of memory. */
+static __attribute__((noinline)) int ring_grow(sim_engine *eng, wait_ring *q)
+{
+    size_t cap = q->cap ? 2 * q->cap : 16;
+    wait_entry *b = malloc(cap * sizeof *b);
+    if (b == NULL) {
+        sim_engine_fail(eng, SIM_ERR_NOMEM);
+        return -1;
+    }
+    /* Copy live entries only: stale ones are dropped while growing. */
+    size_t k = 0;
+    for (size_t i = 0; i < q->count; i++) {
+        wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
+        if (eng->entities[x.e].wait_token == x.wait_token)
+            b[k++] = x;
+    }
+    free(q->buf);
+    q->buf = b;
+    q->head = 0;
+    q->count = k;
+    q->cap = cap;
+    return 0;
+}
+
 static int ring_push(sim_engine *eng, wait_ring *q, wait_entry en)
 {
-    if (q->count == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 16;
-        wait_entry *b = malloc(cap * sizeof *b);
-        if (b == NULL) {
-            sim_engine_fail(eng, SIM_ERR_NOMEM);
-            return -1;
-        }
-        /* Copy live entries only: stale ones are dropped while growing. */
-        size_t k = 0;
-        for (size_t i = 0; i < q->count; i++) {
-            wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
-            if (eng->entities[x.e].wait_token == x.wait_token)
-                b[k++] = x;
-        }
-        free(q->buf);
-        q->buf = b;
-        q->head = 0;
-        q->count = k;
-        q->cap = cap;
-    }
+    if (q->count == q->cap && ring_grow(eng, q) != 0)
+        return -1;
     q->buf[(q->head + q->count) & (q->cap - 1)] = en;
     q->count++;
     return 0;
@@ -402,11 +408,9 @@ static void account_blocked(sim_engine *eng, const sim_entity *x, double sign)
         sim_record_blocked(eng->rec, x->stage, x->awaited[i], eng->now, share);
 }
 
-void sim_engine_stop_waiting(sim_engine *eng, sim_id e)
+/* x waits (n_awaited > 0): takes it off every waiting list's count. */
+static void stop_waiting(sim_engine *eng, sim_entity *x)
 {
-    sim_entity *x = &eng->entities[e];
-    if (x->n_awaited == 0)
-        return;
     account_blocked(eng, x, -1.0);
     for (int i = 0; i < x->n_awaited; i++) {
         stage *t = &eng->stages[x->awaited[i]];
@@ -416,6 +420,13 @@ void sim_engine_stop_waiting(sim_engine *eng, sim_id e)
     x->n_awaited = 0;
     x->positive_mask = 0;
     x->wait_token++;
+}
+
+void sim_engine_stop_waiting(sim_engine *eng, sim_id e)
+{
+    sim_entity *x = &eng->entities[e];
+    if (x->n_awaited > 0)
+        stop_waiting(eng, x);
 }
 
 /* ---- moves -------------------------------------------------------------- */
@@ -464,14 +475,18 @@ static void leave(sim_engine *eng, sim_id e, int positive)
         push_work(eng, from);
 }
 
-static void transfer(sim_engine *eng, sim_id e, int to, int positive)
+static inline void transfer(sim_engine *eng, sim_id e, int to, int positive)
 {
     sim_entity *x = &eng->entities[e];
-    double wait = x->n_awaited > 0 ? eng->now - x->t_wait : 0.0;
-    sim_engine_stop_waiting(eng, e);
+    double wait = 0.0;
+    if (x->n_awaited > 0) {
+        wait = eng->now - x->t_wait;
+        stop_waiting(eng, x);
+    }
     if (eng->where[e].stage >= 0)
         sim_engine_end_visit(eng, e);
-    leave(eng, e, positive);
+    if (x->stage >= 0)
+        leave(eng, e, positive);
     enter(eng, e, to, wait);
 }
 
@@ -527,7 +542,7 @@ static int stuck(const sim_engine *eng, const stage *st)
 /* Looks for a closed set of stuck stages reachable from s through what their
  * members await (see the header). O(members of the set), and only entered
  * when s itself is stuck, which never happens to stages with exits. */
-static void detect_deadlock(sim_engine *eng, int s)
+static __attribute__((noinline)) void detect_deadlock(sim_engine *eng, int s)
 {
     if (!stuck(eng, &eng->stages[s]))
         return;
@@ -566,14 +581,10 @@ static void detect_deadlock(sim_engine *eng, int s)
     free(set);
 }
 
-sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *targets, int n)
+/* No target can admit e now: e waits for them all (see the header). */
+static __attribute__((noinline)) sim_offer_result offer_wait(sim_engine *eng, sim_id e,
+                                                             const sim_target *targets, int n)
 {
-    for (int i = 0; i < n; i++) {
-        if (can_admit_now(&eng->stages[targets[i].stage])) {
-            transfer(eng, e, targets[i].stage, targets[i].positive);
-            return SIM_ADMITTED;
-        }
-    }
     sim_entity *x = &eng->entities[e];
     int was_waiting = x->n_awaited > 0;
     int holds_place = x->stage >= 0 && eng->stages[x->stage].capacity != NULL;
@@ -615,6 +626,18 @@ sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *t
         }
     }
     return SIM_WAITING;
+}
+
+
+sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *targets, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (can_admit_now(&eng->stages[targets[i].stage])) {
+            transfer(eng, e, targets[i].stage, targets[i].positive);
+            return SIM_ADMITTED;
+        }
+    }
+    return offer_wait(eng, e, targets, n);
 }
 
 void sim_engine_discard(sim_engine *eng, sim_id e)
@@ -828,6 +851,7 @@ void sim_engine_set_patience_rng(sim_engine *eng, gsl_rng *r)
 sim_status sim_engine_run(sim_engine *eng)
 {
     sim_event ev;
+    double event_cap = eng->cfg.max_events > 0 ? eng->cfg.max_events : INFINITY;
     settle(eng);
     while (eng->status == SIM_OK && sim_evset_pop(eng->events, &ev)) {
         if (ev.time < eng->now) {
@@ -837,14 +861,16 @@ sim_status sim_engine_run(sim_engine *eng)
         }
         eng->now = ev.time;
         eng->n_events += 1;
-        if (eng->cfg.max_events > 0 && eng->n_events > eng->cfg.max_events) {
+        if (eng->n_events > event_cap) {
             snprintf(eng->detail, sizeof eng->detail,
                      "more than %.0f events in one replication (the event cap)", eng->cfg.max_events);
             sim_engine_fail(eng, SIM_ERR_EVENT_CAP);
             break;
         }
-        eng->handlers[ev.type].fn(eng->handlers[ev.type].ctx, eng, &ev);
-        settle(eng);
+        const handler *h = &eng->handlers[ev.type];
+        h->fn(h->ctx, eng, &ev);
+        if (eng->n_work > 0)
+            settle(eng);
     }
     if (eng->status == SIM_OK) {
         eng->now = eng->cfg.horizon;

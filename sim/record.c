@@ -204,8 +204,8 @@ static void flush_span(sim_record *rec)
 }
 
 /* Makes the current span the one containing t; 0 if t is NaN (in no
- * window, and no span). */
-static int move_span(sim_record *rec, double t)
+ * window, and no span). Out of line: it runs a few times a run. */
+static __attribute__((noinline)) int move_span(sim_record *rec, double t)
 {
     if (isnan(t))
         return 0;
@@ -302,7 +302,7 @@ double sim_record_public_by_hour(const sim_record *rec, int window, int hour)
 
 /* Adds value over [t0, t1) to the days of a daily series, one term per
  * day crossed. */
-static void integrate_days(const sim_record *rec, double value, double t0, double t1,
+static __attribute__((noinline)) void integrate_days(const sim_record *rec, double value, double t0, double t1,
                            double *daily, int stage)
 {
     long d0 = (long)floor_fast(t0), d1 = (long)floor_fast(t1);
@@ -319,7 +319,7 @@ static void integrate_days(const sim_record *rec, double value, double t0, doubl
 /* Integrates a level's value over [since, t1) and moves it to `value` at
  * t1: into the span's cell, or the windows' (window_cell + w * stride) for
  * a stretch crossing span bounds, and into the daily series if any. */
-static void integrate(sim_record *rec, level *lv, double t1, double value, double *span_cell,
+static inline void integrate(sim_record *rec, level *lv, double t1, double value, double *span_cell,
                       double *window_cell, size_t window_stride, double *daily, int stage)
 {
     double v = lv->value, t0 = lv->since;
@@ -347,11 +347,12 @@ static void integrate(sim_record *rec, level *lv, double t1, double value, doubl
     }
 }
 
-/* Keeps [day_start, day_end) the day of the level's `since`. */
-static void follow_day(level *lv)
+/* Keeps [day_start, day_end) the day of the level's `since`, for the
+ * daily series (nothing to keep without one). */
+static void follow_day(const sim_record *rec, level *lv)
 {
     double t = lv->since;
-    if (!(t >= lv->day_start && t < lv->day_end)) {
+    if (rec->n_days > 0 && !(t >= lv->day_start && t < lv->day_end)) {
         double d = floor_fast(t);
         lv->day = d >= -2e9 && d <= 2e9 ? (long)d : -1;   /* any day outside the series */
         lv->day_start = d;
@@ -366,7 +367,7 @@ void sim_record_occupancy(sim_record *rec, int stage, double t, double value)
     integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
               rec->raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
               (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_occ, stage);
-    follow_day(lv);
+    follow_day(rec, lv);
 }
 
 void sim_record_waitlist(sim_record *rec, int stage, double t, double value)
@@ -376,7 +377,7 @@ void sim_record_waitlist(sim_record *rec, int stage, double t, double value)
     integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
               rec->raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
               (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_wl, stage);
-    follow_day(lv);
+    follow_day(rec, lv);
 }
 
 void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, double delta)
@@ -397,7 +398,7 @@ static double *raw_at(const sim_record *rec, int window, int stage)
 
 /* The current span's counters of a stage at time t (the clock), or NULL
  * if t is in no window and no span (NaN). */
-static double *span_counters(sim_record *rec, int stage, double t)
+static inline double *span_counters(sim_record *rec, int stage, double t)
 {
     if (!(t >= rec->span_lo && t < rec->span_hi) && !move_span(rec, t))
         return NULL;
