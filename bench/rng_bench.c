@@ -1,14 +1,16 @@
 /* rng_bench.c -- cost of one draw from sim_mrg_type versus GSL's MT19937.
  *
- * Times gsl_rng_uniform and sim_dist_exponential, which is how the
- * simulator draws, so the figures include GSL's call through the type's
- * function pointer; and gsl_ran_exponential, the same draw through log1p,
- * for comparison. Usage: rng_bench [draws]  (default 1e8 per cell). Not a
- * test: timings depend on the machine and its load. */
+ * Times sim_rng_uniform and sim_dist_exponential, which is how the
+ * simulator's handlers draw (the MRG32k3a step inlined; any other
+ * generator through GSL's call), and gsl_ran_exponential (inversion with
+ * log1p, through GSL) for comparison. The draws of a loop are independent,
+ * so the figures are throughput, not the latency of one draw. Usage:
+ * rng_bench [draws]  (default 1e8 per cell). Not a test: timings depend on
+ * the machine and its load. */
 #define _POSIX_C_SOURCE 199309L
 
 #include "sim/dist.h"
-#include "sim/rng_mrg32k3a.h"
+#include "sim/rng.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -29,7 +31,7 @@ enum { DRAW_UNIFORM, DRAW_EXPONENTIAL, DRAW_GSL_EXPONENTIAL };
 static double draw(int what, gsl_rng *r)
 {
     switch (what) {
-    case DRAW_UNIFORM: return gsl_rng_uniform(r);
+    case DRAW_UNIFORM: return sim_rng_uniform(r);
     case DRAW_EXPONENTIAL: return sim_dist_exponential(r, 1.0);
     default: return gsl_ran_exponential(r, 1.0);
     }

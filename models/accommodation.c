@@ -39,14 +39,23 @@ void accommodation_on_ready(void *ctx, sim_engine *eng, const sim_event *ev)
     accommodation_route(pw, x->stage, ev->subject);
 }
 
+/* One route drawn by probability among those e is eligible for; no draw
+ * when only one of them can be taken (as in a plain queue's only route):
+ * its draw would decide nothing, and it would cost a step of the stream
+ * that also draws the stays. */
 static int pick_random(const model_stage *st, const uint8_t *attr, gsl_rng *r)
 {
     double total = 0;
-    for (int i = 0; i < st->n_routes; i++)
-        if (model_when_holds(&st->routes[i].when, attr))
+    int n = 0, only = -1;
+    for (int i = 0; i < st->n_routes; i++) {
+        if (model_when_holds(&st->routes[i].when, attr) && st->routes[i].p > 0) {
             total += st->routes[i].p;
-    if (!(total > 0))
-        return -1;
+            n++;
+            only = i;
+        }
+    }
+    if (n <= 1)
+        return only;
     double u = sim_rng_uniform(r) * total;
     int last = -1;
     for (int i = 0; i < st->n_routes; i++) {

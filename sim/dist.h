@@ -33,11 +33,10 @@ sim_dist_kind sim_dist_get_kind(const sim_dist *d);
 double sim_dist_sample(const sim_dist *d, gsl_rng *r);
 double sim_dist_mean(const sim_dist *d);
 
-/* An exponential variate of that mean, -mean * log(1 - U): every
- * exponential draw of the simulator (durations, Poisson gaps) goes
- * through it. It reads one uniform, the same one gsl_ran_exponential
- * would, and differs from that function's value by rounding only (see
- * dist.c). */
+/* An exponential variate of that mean, by Marsaglia and Tsang's ziggurat
+ * (see dist.c): every exponential draw of the simulator (durations,
+ * Poisson gaps) goes through it. It reads one step of the stream 99% of
+ * the time, two or more otherwise. */
 double sim_dist_exponential(gsl_rng *r, double mean);
 
 /* Draws the remaining time of a duration already `elapsed` days long, i.e.

@@ -8,11 +8,11 @@
  * it has no generality beyond the model.
  *
  * The draws are parcours' own: its generator (sim_mrg_type, MRG32k3a) and
- * its exponential sampler (sim_dist_exponential, -mean * log(1 - U)). The
- * floor must not pay for a different generator or sampler, or the ratio
- * would flatter parcours: MT19937 costs the floor about 8 ns more per
- * customer on the bench machine, and gsl_ran_exponential (log1p) about
- * 27 (two draws of 13-14 ns each).
+ * its exponential sampler (sim_dist_exponential, a ziggurat). The floor
+ * must not pay for a different generator or sampler, or the ratio would
+ * flatter parcours: MT19937 costs the floor about 8 ns more per customer
+ * on the bench machine, and gsl_ran_exponential (log1p) about 27 (two
+ * draws of 13-14 ns each).
  *
  * Build from the repository root, after a Release build in build/ (bench/run
  * builds both floors in build-bench/bench/):
