@@ -181,7 +181,9 @@ double sim_dist_exponential(gsl_rng *r, double mean)
     return mean * exponential_slow(r, i, j);
 }
 
-double sim_dist_sample(const sim_dist *d, gsl_rng *r)
+/* Every law but the exponential, the one of almost every draw: kept out
+ * of line so that sim_dist_sample stays small enough to be inlined. */
+static __attribute__((noinline)) double sample_other(const sim_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case SIM_DIST_EXPONENTIAL: return sim_dist_exponential(r, d->a);
@@ -194,6 +196,13 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
     }
     assert(0 && "unknown distribution kind");
     return 0;
+}
+
+double sim_dist_sample(const sim_dist *d, gsl_rng *r)
+{
+    if (d->kind == SIM_DIST_EXPONENTIAL)
+        return sim_dist_exponential(r, d->a);
+    return sample_other(d, r);
 }
 
 double sim_dist_mean(const sim_dist *d)
@@ -259,10 +268,8 @@ static double empirical_remaining(const sim_dist *d, gsl_rng *r, double elapsed)
     return 0;
 }
 
-double sim_dist_sample_remaining(const sim_dist *d, gsl_rng *r, double elapsed)
+static __attribute__((noinline)) double remaining_after(const sim_dist *d, gsl_rng *r, double elapsed)
 {
-    if (elapsed <= 0)
-        return sim_dist_sample(d, r);
     switch (d->kind) {
     case SIM_DIST_EXPONENTIAL:
         return sim_dist_exponential(r, d->a);
@@ -278,4 +285,11 @@ double sim_dist_sample_remaining(const sim_dist *d, gsl_rng *r, double elapsed)
         return x > elapsed ? x - elapsed : 0;
     }
     }
+}
+
+double sim_dist_sample_remaining(const sim_dist *d, gsl_rng *r, double elapsed)
+{
+    if (elapsed <= 0)
+        return sim_dist_sample(d, r);
+    return remaining_after(d, r, elapsed);
 }
