@@ -20,10 +20,10 @@ gsl_rng *sim_rng_new(uint64_t seed, uint64_t replication, uint64_t source);
 /* Repositions an existing generator at the start of another stream. */
 void sim_rng_reset(gsl_rng *r, uint64_t seed, uint64_t replication, uint64_t source);
 
-/* gsl_rng_uniform(r) and gsl_rng_uniform_int(r, n), value for value, for
- * the draws of the event handlers: on the simulator's own streams the
- * MRG32k3a step is inlined instead of reached through GSL's two calls. Any
- * other generator goes through GSL. */
+/* gsl_rng_uniform(r), value for value, for the draws of the event
+ * handlers: on the simulator's own streams the MRG32k3a step is inlined
+ * instead of reached through GSL's two calls. Any other generator goes
+ * through GSL. */
 static inline double sim_rng_uniform(gsl_rng *r)
 {
     if (r->type == sim_mrg_type)
@@ -31,20 +31,31 @@ static inline double sim_rng_uniform(gsl_rng *r)
     return gsl_rng_uniform(r);
 }
 
-/* GSL's rule: with get in [0, max], scale = max / n and k = get / scale,
- * drawn again while k >= n. Here get = z - 1 and max = m1 - 1 fit in 32
- * bits, so 32-bit divisions give the same quotients, faster. */
+/* A uniform integer in [0, n), n >= 1, for the handlers' random picks.
+ * On the simulator's streams it takes Lemire's multiply-and-reject
+ * ("Fast random integer generation in an interval", ACM TOMACS 2019)
+ * over the M = m1 values of z - 1: k = floor(u n / M), redrawn while
+ * (u n mod M) < (M mod n), which leaves exactly floor(M / n) values of u
+ * to each k, so the draw is exactly uniform. M is a constant, so its
+ * division is a multiplication; GSL's rule divides by n twice, and that
+ * latency was most of a rest-area visit's pick. Other generators, and n
+ * of 2^32 or more, go through gsl_rng_uniform_int. */
 static inline unsigned long sim_rng_uniform_int(gsl_rng *r, unsigned long n)
 {
-    const uint32_t max = 4294967086u;
-    if (r->type != sim_mrg_type || n == 0 || n > max)
+    const uint64_t m = 4294967087u;   /* the number of values of z - 1 */
+    if (r->type != sim_mrg_type || n == 0 || n >= m)
         return gsl_rng_uniform_int(r, n);
-    uint32_t scale = max / (uint32_t)n;
-    for (;;) {
-        uint32_t k = (uint32_t)(sim_mrg_step(r->state) - 1) / scale;
-        if (k < n)
-            return k;
+    uint64_t x = (sim_mrg_step(r->state) - 1) * (uint64_t)n;
+    uint64_t k = x / m, low = x - k * m;
+    if (low < n) {
+        uint64_t threshold = m % n;   /* a division, once in about m / n draws */
+        while (low < threshold) {
+            x = (sim_mrg_step(r->state) - 1) * (uint64_t)n;
+            k = x / m;
+            low = x - k * m;
+        }
     }
+    return (unsigned long)k;
 }
 
 #endif

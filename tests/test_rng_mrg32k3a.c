@@ -18,9 +18,11 @@
  * add modular products, left-to-right exponentiation) so that a wrong
  * constant in the library cannot be mirrored by the same mistake here. */
 #include "sim/rng_mrg32k3a.h"
+#include "sim/rng.h"
 
 #include "cu_table.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -610,9 +612,106 @@ static void mrg_gsl_exponential_mean_is_within_4_5_standard_errors(void)
     gsl_rng_free(r);
 }
 
+/* ---- the handlers' inline draws (sim/rng.h) ----------------------------- */
+
+/* sim_rng_uniform inlines the step: the same doubles as gsl_rng_uniform. */
+static void inline_uniform_is_gsl_uniform_bit_for_bit(void)
+{
+    gsl_rng *a = new_mrg(), *b = new_mrg();
+    CU_ASSERT_EQUAL(sim_mrg_seed_stream(a, 11, 2, 3), 0);
+    CU_ASSERT_EQUAL(sim_mrg_seed_stream(b, 11, 2, 3), 0);
+    int differ = 0;
+    for (int i = 0; i < 100000; i++)
+        differ += sim_rng_uniform(a) != gsl_rng_uniform(b);
+    CU_ASSERT_EQUAL(differ, 0);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+/* The rule sim_rng_uniform_int follows, written out from gsl_rng_get
+ * (which returns u = z - 1): k = floor(u n / M), with M = m1 values of u,
+ * redrawn while u n mod M < M mod n. Also counts the steps it took. */
+static uint64_t ref_uniform_int(gsl_rng *r, uint64_t n, long *steps)
+{
+    const uint64_t m = ref_m1;
+    for (;;) {
+        uint64_t x = (uint64_t)gsl_rng_get(r) * n;
+        ++*steps;
+        if (x % m >= m % n)
+            return x / m;
+    }
+}
+
+/* Same values as the rule, for small and large n (3e9: a third of the
+ * draws are redrawn); dropping the redraw fails it. */
+static void inline_uniform_int_follows_the_multiply_and_reject_rule(void)
+{
+    const unsigned long ns[] = {1, 2, 7, 1000, 65537, 3000000000ul};
+    for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+        gsl_rng *a = new_mrg(), *b = new_mrg();
+        CU_ASSERT_EQUAL(sim_mrg_seed_stream(a, 5, j, 0), 0);
+        CU_ASSERT_EQUAL(sim_mrg_seed_stream(b, 5, j, 0), 0);
+        long steps = 0;
+        int differ = 0, out_of_range = 0;
+        for (int i = 0; i < 100000; i++) {
+            unsigned long k = sim_rng_uniform_int(a, ns[j]);
+            differ += k != ref_uniform_int(b, ns[j], &steps);
+            out_of_range += k >= ns[j];
+        }
+        CU_ASSERT_EQUAL(differ, 0);
+        CU_ASSERT_EQUAL(out_of_range, 0);
+        /* Both streams took the same number of steps. */
+        CU_ASSERT_EQUAL(gsl_rng_get(a), gsl_rng_get(b));
+        if (ns[j] == 3000000000ul) {
+            /* Redrawn with probability (M mod n) / M = 0.3015: 1.4317 steps
+             * a value on average, within 4.5 standard errors. */
+            double p = (double)(ref_m1 % ns[j]) / (double)ref_m1, mean = 1 / (1 - p);
+            double se = sqrt(p) / (1 - p) / sqrt(100000.0);
+            CU_ASSERT(fabs((double)steps / 100000.0 - mean) < 4.5 * se);
+        }
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+}
+
+/* Uniform over [0, n): Pearson's chi-square over the n values, below its
+ * quantile of 1e-6; and for n = 3e9, half the values in each half. */
+static void inline_uniform_int_is_uniform(void)
+{
+    const unsigned long ns[] = {7, 1000};
+    for (size_t j = 0; j < 2; j++) {
+        gsl_rng *r = new_mrg();
+        CU_ASSERT_EQUAL(sim_mrg_seed_stream(r, 9, j, 0), 0);
+        const int draws = 1000000;
+        static double count[1000];
+        for (unsigned long v = 0; v < ns[j]; v++)
+            count[v] = 0;
+        for (int i = 0; i < draws; i++)
+            count[sim_rng_uniform_int(r, ns[j])] += 1;
+        double expected = (double)draws / (double)ns[j], chi2 = 0;
+        for (unsigned long v = 0; v < ns[j]; v++)
+            chi2 += (count[v] - expected) * (count[v] - expected) / expected;
+        CU_ASSERT(chi2 < gsl_cdf_chisq_Qinv(1e-6, (double)ns[j] - 1));
+        gsl_rng_free(r);
+    }
+    gsl_rng *r = new_mrg();
+    CU_ASSERT_EQUAL(sim_mrg_seed_stream(r, 9, 2, 0), 0);
+    const unsigned long n = 3000000000ul;
+    const int draws = 1000000;
+    int low = 0;
+    for (int i = 0; i < draws; i++)
+        low += sim_rng_uniform_int(r, n) < n / 2;
+    CU_ASSERT(fabs(low - draws / 2.0) < 4.5 * sqrt(draws / 4.0));
+    gsl_rng_free(r);
+}
+
 /* ---- runner ------------------------------------------------------------- */
 
 static const cu_table_test tests[] = {
+    {"inline_uniform_is_gsl_uniform_bit_for_bit", inline_uniform_is_gsl_uniform_bit_for_bit},
+    {"inline_uniform_int_follows_the_multiply_and_reject_rule",
+     inline_uniform_int_follows_the_multiply_and_reject_rule},
+    {"inline_uniform_int_is_uniform", inline_uniform_int_is_uniform},
     {"mrg_first_outputs_match_the_recurrence_from_12345",
      mrg_first_outputs_match_the_recurrence_from_12345},
     {"mrg_seed_zero_is_the_rngstreams_default_seed", mrg_seed_zero_is_the_rngstreams_default_seed},
