@@ -25,11 +25,19 @@
 
 typedef struct level {
     double value, since;
-    /* The day of `since` as [day, day_end) (day_end = day + 1), kept for
-     * the levels with a daily series: a change within that day adds one
-     * term to one day, without working the days out (see integrate). */
+    /* The day of `since`, [day_start, day_end), and its cell of the daily
+     * series (NULL when it is outside the series); for a level without a
+     * series, the whole line, so that every change falls within "the
+     * day". A change within the day and the current span is then two
+     * additions (level_change). */
     double day_start, day_end;
-    long day;
+    double *day_cell;
+    /* Where the level's sums go, fixed at sim_record_new: its cell of the
+     * span's sums, its cell in window 0 (window w is window_stride
+     * further on), and its column of the daily series (day d is n_stages
+     * further on per day; NULL: no series). */
+    double *span_cell, *window_cell, *daily;
+    size_t window_stride;
 } level;
 
 struct sim_record {
@@ -45,7 +53,9 @@ struct sim_record {
     double *daily_occ;      /* [day][stage] */
     double *daily_wl;       /* [day][stage] */
     double *census;         /* [census][stage][SIM_CENSUS_FIELDS] */
-    level pub;              /* people in the public space */
+    struct {
+        double value, since;
+    } pub;                  /* people in the public space */
     double *pub_hours;      /* [window][24] person-days */
     /* The hour sim_record_public last walked: its count k = floor(t * 24)
      * (NaN: none yet), its end (k + 1) / 24 and its hour of the day. Most
@@ -61,6 +71,15 @@ struct sim_record {
     int n_active;
     int *active;            /* [n_windows] windows containing the span */
 };
+
+static void level_init(level *lv, double *span_cell, double *window_cell, size_t window_stride,
+                       double *daily)
+{
+    lv->span_cell = span_cell;
+    lv->window_cell = window_cell;
+    lv->window_stride = window_stride;
+    lv->daily = daily;
+}
 
 static const char *metric_names[SIM_METRIC_COUNT] = {
     "occupancy_mean", "admissions", "exits", "exits_positive", "exits_negative",
@@ -106,6 +125,17 @@ sim_record *sim_record_new(int n_stages, int n_windows, const sim_window *window
     }
     if (n_windows > 0)
         memcpy(rec->windows, windows, w * sizeof *windows);
+    size_t raw_stride = s * SIM_RAW_COUNT;
+    for (size_t i = 0; i < s; i++) {
+        level_init(&rec->occ[i], rec->span_raw + i * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
+                   rec->raw + i * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT, raw_stride,
+                   n_days > 0 ? rec->daily_occ + i : NULL);
+        level_init(&rec->wl[i], rec->span_raw + i * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
+                   rec->raw + i * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT, raw_stride,
+                   n_days > 0 ? rec->daily_wl + i : NULL);
+    }
+    for (size_t i = 0; i < s * s; i++)
+        level_init(&rec->blk[i], rec->span_blocked + i, rec->blocked + i, s * s, NULL);
     sim_record_reset(rec);
     return rec;
 }
@@ -226,8 +256,13 @@ static void level_reset(level *lv, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         lv[i].value = lv[i].since = 0;
-        lv[i].day_start = lv[i].day_end = NAN;   /* no day yet */
-        lv[i].day = 0;
+        lv[i].day_cell = NULL;
+        if (lv[i].daily != NULL)
+            lv[i].day_start = lv[i].day_end = NAN;   /* no day yet: the first change finds it */
+        else {
+            lv[i].day_start = -INFINITY;
+            lv[i].day_end = INFINITY;
+        }
     }
 }
 
@@ -270,6 +305,13 @@ void sim_record_public(sim_record *rec, double t, double value)
     rec->pub.since = t;
     if (v == 0 || t <= t0)
         return;
+    /* The usual change: within the hour of the last one, and the span. It
+     * is the first (and last) turn of the walk below. */
+    double x0 = t0 * 24.0;
+    if (x0 >= rec->pub_k && x0 < rec->pub_k + 1 && t <= rec->pub_end && in_span(rec, t0, t)) {
+        rec->span_pub[rec->pub_h] += v * (t - t0);
+        return;
+    }
     /* Walk the hours between t0 and t: O(hours crossed). */
     double a = t0;
     while (a < t) {
@@ -300,10 +342,9 @@ double sim_record_public_by_hour(const sim_record *rec, int window, int hour)
     return len > 0 ? rec->pub_hours[(size_t)window * 24 + (size_t)hour] / (len / 24.0) : NAN;
 }
 
-/* Adds value over [t0, t1) to the days of a daily series, one term per
- * day crossed. */
-static __attribute__((noinline)) void integrate_days(const sim_record *rec, double value, double t0, double t1,
-                           double *daily, int stage)
+/* Adds value over [t0, t1) to the days of a daily series (its column:
+ * day d at daily[d * n_stages]), one term per day crossed. */
+static void integrate_days(const sim_record *rec, double value, double t0, double t1, double *daily)
 {
     long d0 = (long)floor_fast(t0), d1 = (long)floor_fast(t1);
     if (d0 < 0)
@@ -312,83 +353,86 @@ static __attribute__((noinline)) void integrate_days(const sim_record *rec, doub
         double a = t0 > (double)d ? t0 : (double)d;
         double b = t1 < (double)(d + 1) ? t1 : (double)(d + 1);
         if (b > a)
-            daily[(size_t)d * (size_t)rec->n_stages + (size_t)stage] += value * (b - a);
+            daily[(size_t)d * (size_t)rec->n_stages] += value * (b - a);
     }
 }
 
-/* Integrates a level's value over [since, t1) and moves it to `value` at
- * t1: into the span's cell, or the windows' (window_cell + w * stride) for
- * a stretch crossing span bounds, and into the daily series if any. */
-static inline void integrate(sim_record *rec, level *lv, double t1, double value, double *span_cell,
-                      double *window_cell, size_t window_stride, double *daily, int stage)
+/* Any change of a level: integrates its value over [since, t1) into the
+ * span's cell, or into the windows' cells split by overlap when the
+ * stretch crosses span bounds, and into the days it crosses; then keeps
+ * the day of the new `since`. */
+static __attribute__((noinline)) void level_change_slow(sim_record *rec, level *lv, double t1, double value)
 {
     double v = lv->value, t0 = lv->since;
     lv->value = value;
     lv->since = t1;
-    if (v == 0 || t1 <= t0)
-        return;
-    double term = v * (t1 - t0);
-    if (in_span(rec, t0, t1)) {
-        *span_cell += term;
-    } else {
-        for (int w = 0; w < rec->n_windows; w++)
-            window_cell[(size_t)w * window_stride] += v * overlap(&rec->windows[w], t0, t1);
+    if (v != 0 && t1 > t0) {
+        double term = v * (t1 - t0);
+        if (in_span(rec, t0, t1)) {
+            *lv->span_cell += term;
+        } else {
+            for (int w = 0; w < rec->n_windows; w++)
+                lv->window_cell[(size_t)w * lv->window_stride] += v * overlap(&rec->windows[w], t0, t1);
+        }
+        if (lv->daily != NULL) {
+            /* t0 is in [day_start, day_end). Ending by day_end, the stretch
+             * is one term on that day: what integrate_days adds too, as
+             * b - a is then t1 - t0 (b = day_end = t1 at most). */
+            if (t1 <= lv->day_end) {
+                if (lv->day_cell != NULL)
+                    *lv->day_cell += term;
+            } else {
+                integrate_days(rec, v, t0, t1, lv->daily);
+            }
+        }
     }
-    if (daily == NULL || rec->n_days == 0)
-        return;
-    /* t0 is in [day_start, day_end) (kept below). Ending by day_end, the
-     * stretch is one term on that day: what integrate_days adds too, as
-     * b - a is then t1 - t0 (b = day_end = t1 at most). */
-    if (t1 <= lv->day_end) {
-        if (lv->day >= 0 && lv->day < rec->n_days)
-            daily[(size_t)lv->day * (size_t)rec->n_stages + (size_t)stage] += term;
-    } else {
-        integrate_days(rec, v, t0, t1, daily, stage);
+    if (lv->daily != NULL && !(t1 >= lv->day_start && t1 < lv->day_end)) {
+        double d = floor_fast(t1);
+        lv->day_start = d;
+        lv->day_end = d + 1;
+        lv->day_cell = d >= 0 && d < (double)rec->n_days
+                           ? lv->daily + (size_t)d * (size_t)rec->n_stages : NULL;
     }
 }
 
-/* Keeps [day_start, day_end) the day of the level's `since`, for the
- * daily series (nothing to keep without one). */
-static void follow_day(const sim_record *rec, level *lv)
+/* A level changes to `value` at t1. The usual change, within the day of
+ * the last one and the current span, adds one term to the span's cell and
+ * one to the day's; the same terms, in the same order, as the general
+ * path would. */
+static inline void level_change(sim_record *rec, level *lv, double t1, double value)
 {
-    double t = lv->since;
-    if (rec->n_days > 0 && !(t >= lv->day_start && t < lv->day_end)) {
-        double d = floor_fast(t);
-        lv->day = d >= -2e9 && d <= 2e9 ? (long)d : -1;   /* any day outside the series */
-        lv->day_start = d;
-        lv->day_end = d + 1;
+    double v = lv->value, t0 = lv->since;
+    if (t1 >= t0 && t1 < lv->day_end && t0 >= rec->span_lo && t1 <= rec->span_hi) {
+        if (v != 0 && t1 > t0) {
+            double term = v * (t1 - t0);
+            *lv->span_cell += term;
+            if (lv->day_cell != NULL)
+                *lv->day_cell += term;
+        }
+        lv->value = value;
+        lv->since = t1;
+        return;
     }
+    level_change_slow(rec, lv, t1, value);
 }
 
 void sim_record_occupancy(sim_record *rec, int stage, double t, double value)
 {
-    size_t s = (size_t)stage;
-    level *lv = &rec->occ[stage];
-    integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
-              rec->raw + s * SIM_RAW_COUNT + SIM_RAW_OCCUPANCY_INT,
-              (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_occ, stage);
-    follow_day(rec, lv);
+    level_change(rec, &rec->occ[stage], t, value);
 }
 
 void sim_record_waitlist(sim_record *rec, int stage, double t, double value)
 {
-    size_t s = (size_t)stage;
-    level *lv = &rec->wl[stage];
-    integrate(rec, lv, t, value, rec->span_raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
-              rec->raw + s * SIM_RAW_COUNT + SIM_RAW_WAITLIST_INT,
-              (size_t)rec->n_stages * SIM_RAW_COUNT, rec->daily_wl, stage);
-    follow_day(rec, lv);
+    level_change(rec, &rec->wl[stage], t, value);
 }
 
 void sim_record_blocked(sim_record *rec, int stage, int awaited, double t, double delta)
 {
-    size_t s = (size_t)rec->n_stages;
-    size_t cell = (size_t)stage * s + (size_t)awaited;
-    level *lv = &rec->blk[cell];
+    level *lv = &rec->blk[(size_t)stage * (size_t)rec->n_stages + (size_t)awaited];
     double value = lv->value + delta;
     if (fabs(value) < 1e-9)   /* fractions of 1/k may not cancel exactly */
         value = 0;
-    integrate(rec, lv, t, value, rec->span_blocked + cell, rec->blocked + cell, s * s, NULL, stage);
+    level_change(rec, lv, t, value);
 }
 
 static double *raw_at(const sim_record *rec, int window, int stage)
