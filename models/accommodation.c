@@ -16,7 +16,8 @@ void accommodation_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double
     pathway *pw = ctx;
     const model_stage *st = &pw->spec->stages[stage];
     sim_engine_entity(eng, e)->flags &= (uint8_t)~PATHWAY_READY;
-    exits_schedule(pw, stage, e, elapsed);
+    if (st->n_hazards > 0)
+        exits_schedule(pw, stage, e, elapsed);
     if (st->stay == NULL)
         return;
     double rest = sim_dist_sample_remaining(st->stay, pw->stage_rng[stage], elapsed);

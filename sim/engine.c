@@ -109,9 +109,19 @@ struct sim_engine {
     double *scratch;
     long scratch_cap;
     gsl_rng *patience_rng;
+    double population_cap;      /* cfg.max_population, or +infinity for none */
 };
 
 static void on_capacity(void *ctx, sim_engine *eng, const sim_event *ev);
+
+/* Fails the run with SIM_ERR_INVARIANT, naming the stage: a bug, never
+ * reached in a correct run (out of line, away from the hot paths). */
+static __attribute__((noinline)) void invariant_broken(sim_engine *eng, const char *what,
+                                                       const char *stage_id)
+{
+    snprintf(eng->detail, sizeof eng->detail, what, stage_id);
+    sim_engine_fail(eng, SIM_ERR_INVARIANT);
+}
 static void on_census(void *ctx, sim_engine *eng, const sim_event *ev);
 static void on_patience(void *ctx, sim_engine *eng, const sim_event *ev);
 
@@ -121,6 +131,7 @@ sim_engine *sim_engine_new(const sim_engine_config *cfg)
     if (eng == NULL)
         return NULL;
     eng->cfg = *cfg;
+    eng->population_cap = cfg->max_population > 0 ? (double)cfg->max_population : INFINITY;
     eng->windows = malloc(((size_t)cfg->n_windows + 1) * sizeof *eng->windows);
     eng->census = malloc(((size_t)cfg->n_census + 1) * sizeof *eng->census);
     eng->events = sim_evset_new(1024);
@@ -232,46 +243,57 @@ int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg)
 
 /* ---- entities ---------------------------------------------------------- */
 
+/* A never used slot for a new entity, growing the arrays when they are
+ * full; -1 (and the run fails) at the limit or when out of memory. */
+static __attribute__((noinline)) sim_id fresh_slot(sim_engine *eng)
+{
+    if (eng->n_entities == eng->entities_cap) {
+        long cap = eng->entities_cap ? 2 * eng->entities_cap : 1024;
+        if (cap > INT32_MAX) {
+            sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
+            return -1;
+        }
+        /* Each array is kept once it has grown: a later failure leaves
+         * the earlier ones larger than entities_cap, which is harmless. */
+        sim_entity *a = realloc(eng->entities, (size_t)cap * sizeof *a);
+        if (a != NULL)
+            eng->entities = a;
+        visit_where *w = a != NULL ? realloc(eng->where, (size_t)cap * sizeof *w) : NULL;
+        if (w != NULL)
+            eng->where = w;
+        visit *v = w != NULL ? realloc(eng->visits, (size_t)cap * sizeof *v) : NULL;
+        if (v == NULL) {
+            sim_engine_fail(eng, SIM_ERR_NOMEM);
+            return -1;
+        }
+        eng->visits = v;
+        eng->entities_cap = cap;
+    }
+    sim_id e = (sim_id)eng->n_entities++;
+    eng->entities[e].token = 0;
+    eng->entities[e].wait_token = 0;
+    eng->visits[e].token = 0;
+    return e;
+}
+
+static __attribute__((noinline)) void population_cap_reached(sim_engine *eng)
+{
+    snprintf(eng->detail, sizeof eng->detail,
+             "more than %ld people present at once (the population cap)", eng->cfg.max_population);
+    sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
+}
+
 sim_id sim_engine_spawn(sim_engine *eng)
 {
-    if (eng->cfg.max_population > 0 && eng->counts.present >= (double)eng->cfg.max_population) {
-        snprintf(eng->detail, sizeof eng->detail,
-                 "more than %ld people present at once (the population cap)",
-                 eng->cfg.max_population);
-        sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
+    if (eng->counts.present >= eng->population_cap) {
+        population_cap_reached(eng);
         return -1;
     }
     sim_id e = eng->free_head;
-    if (e >= 0) {
+    if (e >= 0)
         eng->free_head = eng->entities[e].next_free;
-    } else {
-        if (eng->n_entities == eng->entities_cap) {
-            long cap = eng->entities_cap ? 2 * eng->entities_cap : 1024;
-            if (cap > INT32_MAX) {
-                sim_engine_fail(eng, SIM_ERR_POPULATION_CAP);
-                return -1;
-            }
-            /* Each array is kept once it has grown: a later failure leaves
-             * the earlier ones larger than entities_cap, which is harmless. */
-            sim_entity *a = realloc(eng->entities, (size_t)cap * sizeof *a);
-            if (a != NULL)
-                eng->entities = a;
-            visit_where *w = a != NULL ? realloc(eng->where, (size_t)cap * sizeof *w) : NULL;
-            if (w != NULL)
-                eng->where = w;
-            visit *v = w != NULL ? realloc(eng->visits, (size_t)cap * sizeof *v) : NULL;
-            if (v == NULL) {
-                sim_engine_fail(eng, SIM_ERR_NOMEM);
-                return -1;
-            }
-            eng->visits = v;
-            eng->entities_cap = cap;
-        }
-        e = (sim_id)eng->n_entities++;
-        eng->entities[e].token = 0;
-        eng->entities[e].wait_token = 0;
-        eng->visits[e].token = 0;
-    }
+    else if ((e = fresh_slot(eng)) < 0)
+        return -1;
     sim_entity *x = &eng->entities[e];
     uint32_t token = x->token + 1, wait_token = x->wait_token + 1;
     memset(x, 0, sizeof *x);
@@ -396,16 +418,22 @@ static int level_of(const stage *st, const sim_entity *x)
 
 /* Splits the blocked place of x evenly over what it awaits: sign +1 adds
  * its share, -1 removes it. */
-static void account_blocked(sim_engine *eng, const sim_entity *x, double sign)
+static __attribute__((noinline)) void account_blocked_shares(sim_engine *eng, const sim_entity *x,
+                                                              double sign)
 {
-    if (x->stage < 0 || x->n_awaited == 0)
-        return;
     eng->stages[x->stage].n_blocked += sign > 0 ? 1 : -1;
     if (eng->stages[x->stage].capacity == NULL)
         return;
     double share = sign / x->n_awaited;
     for (int i = 0; i < x->n_awaited; i++)
         sim_record_blocked(eng->rec, x->stage, x->awaited[i], eng->now, share);
+}
+
+/* Only an entity that holds a place and waits is blocked. */
+static inline void account_blocked(sim_engine *eng, const sim_entity *x, double sign)
+{
+    if (x->stage >= 0 && x->n_awaited > 0)
+        account_blocked_shares(eng, x, sign);
 }
 
 /* x waits (n_awaited > 0): takes it off every waiting list's count. */
@@ -440,10 +468,8 @@ static void enter(sim_engine *eng, sim_id e, int to, double wait)
         release(eng, e);
         return;
     }
-    if (st->occupancy >= st->cap_now) {
-        snprintf(eng->detail, sizeof eng->detail, "stage %s admitted above its capacity", st->id);
-        sim_engine_fail(eng, SIM_ERR_INVARIANT);
-    }
+    if (st->occupancy >= st->cap_now)
+        invariant_broken(eng, "stage %s admitted above its capacity", st->id);
     sim_entity *x = &eng->entities[e];
     if (add_member(eng, st, e, &x->member_index) != 0)
         return;
@@ -712,8 +738,7 @@ static void admit_waiting(sim_engine *eng, int s)
             }
         }
         if (e < 0) {
-            snprintf(eng->detail, sizeof eng->detail, "waiting list of %s lost track of its count", st->id);
-            sim_engine_fail(eng, SIM_ERR_INVARIANT);
+            invariant_broken(eng, "waiting list of %s lost track of its count", st->id);
             return;
         }
         sim_entity *x = &eng->entities[e];
