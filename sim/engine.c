@@ -378,16 +378,36 @@ static void push_work(sim_engine *eng, int s)
 
 /* ---- waiting lists ------------------------------------------------------ */
 
-/* Doubles a full ring; -1 (and the run fails) when out of memory. */
+/* Makes room in a full ring. Entries of people who stopped waiting stay
+ * in it until reached; when they are half of it or more, dropping them in
+ * place makes the room, without memory (a ring would otherwise grow
+ * whenever a replication left more stale entries than the last, which
+ * allocated in the steady state of Paris). Otherwise the ring doubles,
+ * keeping live entries only; -1 (and the run fails) when out of memory. */
 static __attribute__((noinline)) int ring_grow(sim_engine *eng, wait_ring *q)
 {
+    size_t live = 0;
+    for (size_t i = 0; i < q->count; i++) {
+        wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
+        live += eng->entities[x.e].wait_token == x.wait_token;
+    }
+    if (q->cap > 0 && live <= q->cap / 2) {
+        /* The write position never passes the read one: in place is safe. */
+        size_t k = 0;
+        for (size_t i = 0; i < q->count; i++) {
+            wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
+            if (eng->entities[x.e].wait_token == x.wait_token)
+                q->buf[(q->head + k++) & (q->cap - 1)] = x;
+        }
+        q->count = k;
+        return 0;
+    }
     size_t cap = q->cap ? 2 * q->cap : 16;
     wait_entry *b = malloc(cap * sizeof *b);
     if (b == NULL) {
         sim_engine_fail(eng, SIM_ERR_NOMEM);
         return -1;
     }
-    /* Copy live entries only: stale ones are dropped while growing. */
     size_t k = 0;
     for (size_t i = 0; i < q->count; i++) {
         wait_entry x = q->buf[(q->head + i) & (q->cap - 1)];
@@ -778,13 +798,18 @@ static void on_census(void *ctx, sim_engine *eng, const sim_event *ev)
     for (int s = 0; s < eng->n_stages; s++) {
         stage *st = &eng->stages[s];
         if (st->occupancy > eng->scratch_cap) {
-            double *b = realloc(eng->scratch, (size_t)st->occupancy * sizeof *b);
+            /* Doubling, from 1024: a census of a larger stage than any
+             * before would otherwise allocate again in a later replication. */
+            long cap = eng->scratch_cap > 512 ? 2 * eng->scratch_cap : 1024;
+            if (cap < st->occupancy)
+                cap = st->occupancy;
+            double *b = realloc(eng->scratch, (size_t)cap * sizeof *b);
             if (b == NULL) {
                 sim_engine_fail(eng, SIM_ERR_NOMEM);
                 return;
             }
             eng->scratch = b;
-            eng->scratch_cap = st->occupancy;
+            eng->scratch_cap = cap;
         }
         for (long i = 0; i < st->occupancy; i++) {
             sim_id e = st->members[i];
