@@ -113,6 +113,8 @@ struct sim_engine {
 };
 
 static void on_capacity(void *ctx, sim_engine *eng, const sim_event *ev);
+static void on_census(void *ctx, sim_engine *eng, const sim_event *ev);
+static void on_patience(void *ctx, sim_engine *eng, const sim_event *ev);
 
 /* Fails the run with SIM_ERR_INVARIANT, naming the stage: a bug, never
  * reached in a correct run (out of line, away from the hot paths). */
@@ -122,8 +124,6 @@ static __attribute__((noinline)) void invariant_broken(sim_engine *eng, const ch
     snprintf(eng->detail, sizeof eng->detail, what, stage_id);
     sim_engine_fail(eng, SIM_ERR_INVARIANT);
 }
-static void on_census(void *ctx, sim_engine *eng, const sim_event *ev);
-static void on_patience(void *ctx, sim_engine *eng, const sim_event *ev);
 
 sim_engine *sim_engine_new(const sim_engine_config *cfg)
 {
@@ -673,7 +673,6 @@ static __attribute__((noinline)) sim_offer_result offer_wait(sim_engine *eng, si
     }
     return SIM_WAITING;
 }
-
 
 sim_offer_result sim_engine_offer(sim_engine *eng, sim_id e, const sim_target *targets, int n)
 {

@@ -228,7 +228,6 @@ static const sim_event *near_top(const sim_evset *set)
     return set->run ? &set->heap[set->size - 1] : &set->heap[0];
 }
 
-/* Removes the earliest near event (size > 0; *out is its copy). */
 /* Removes the earliest near event (size > 0) into *out. */
 static inline void near_pop(sim_evset *set, sim_event *out)
 {

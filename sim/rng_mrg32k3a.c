@@ -86,8 +86,6 @@ static const mat3 a2p127 = {{
 /* RngStreams' default package seed, used as the base state of seed 0. */
 static const uint64_t rngstreams_default_seed[6] = {12345, 12345, 12345, 12345, 12345, 12345};
 
-typedef sim_mrg_state mrg_state;
-
 /* ---- the GSL callbacks (the step itself is sim_mrg_step, in the header) */
 
 static unsigned long mrg_get(void *vstate)
@@ -110,7 +108,7 @@ static uint64_t splitmix64_next(uint64_t *x)
 
 /* Base state of a seed; see sim_mrg_seed_stream in the header. Values are
  * kept in [1, m - 1] so no component can be all zero. */
-static void base_state(mrg_state *st, uint64_t seed)
+static void base_state(sim_mrg_state *st, uint64_t seed)
 {
     if (seed == 0) {
         for (int i = 0; i < 3; i++) {
@@ -135,7 +133,7 @@ static const gsl_rng_type mrg_type = {
     "mrg32k3a-streams",
     4294967086ul, /* m1 - 1: get returns z - 1 */
     0,
-    sizeof(mrg_state),
+    sizeof(sim_mrg_state),
     mrg_set,
     mrg_get,
     mrg_get_double,
@@ -206,14 +204,14 @@ static mat3 mat_two_pow_mod(const mat3 *a, int e, uint64_t m)
 }
 
 /* Applies p1 to the first component and p2 to the second. */
-static void apply_jump(mrg_state *st, const mat3 *p1, const mat3 *p2)
+static void apply_jump(sim_mrg_state *st, const mat3 *p1, const mat3 *p2)
 {
     mat_vec_mod(p1, st->s1, m1);
     mat_vec_mod(p2, st->s2, m2);
 }
 
 /* Moves st ahead by n times the jump whose matrices are j1, j2. */
-static void jump_times(mrg_state *st, const mat3 *j1, const mat3 *j2, uint64_t n)
+static void jump_times(sim_mrg_state *st, const mat3 *j1, const mat3 *j2, uint64_t n)
 {
     mat3 p1 = mat_pow_mod(j1, n, m1);
     mat3 p2 = mat_pow_mod(j2, n, m2);
@@ -225,7 +223,7 @@ static void jump_times(mrg_state *st, const mat3 *j1, const mat3 *j2, uint64_t n
 /* The state of r, or NULL when r is not one of ours: the API takes a plain
  * gsl_rng, so a generator of another type must be refused, not scribbled
  * over. */
-static mrg_state *state_of(const gsl_rng *r)
+static sim_mrg_state *state_of(const gsl_rng *r)
 {
     if (r == NULL || r->type != &mrg_type)
         return NULL;
@@ -241,7 +239,7 @@ static int component_is_valid(const uint64_t s[3], uint64_t m)
 
 int sim_mrg_set_state(gsl_rng *r, const uint64_t seed[6])
 {
-    mrg_state *st = state_of(r);
+    sim_mrg_state *st = state_of(r);
     if (st == NULL || seed == NULL)
         return -1;
     if (!component_is_valid(seed, m1) || !component_is_valid(seed + 3, m2))
@@ -255,7 +253,7 @@ int sim_mrg_set_state(gsl_rng *r, const uint64_t seed[6])
 
 int sim_mrg_get_state(const gsl_rng *r, uint64_t state[6])
 {
-    const mrg_state *st = state_of(r);
+    const sim_mrg_state *st = state_of(r);
     if (st == NULL || state == NULL)
         return -1;
     for (int i = 0; i < 3; i++) {
@@ -267,7 +265,7 @@ int sim_mrg_get_state(const gsl_rng *r, uint64_t state[6])
 
 int sim_mrg_jump_streams(gsl_rng *r, uint64_t n)
 {
-    mrg_state *st = state_of(r);
+    sim_mrg_state *st = state_of(r);
     if (st == NULL)
         return -1;
     jump_times(st, &a1p127, &a2p127, n);
@@ -276,7 +274,7 @@ int sim_mrg_jump_streams(gsl_rng *r, uint64_t n)
 
 int sim_mrg_jump_substreams(gsl_rng *r, uint64_t n)
 {
-    mrg_state *st = state_of(r);
+    sim_mrg_state *st = state_of(r);
     if (st == NULL)
         return -1;
     jump_times(st, &a1p76, &a2p76, n);
@@ -285,7 +283,7 @@ int sim_mrg_jump_substreams(gsl_rng *r, uint64_t n)
 
 int sim_mrg_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t substream)
 {
-    mrg_state *st = state_of(r);
+    sim_mrg_state *st = state_of(r);
     if (st == NULL || substream >= substreams_per_stream)
         return -1;
     base_state(st, seed);
@@ -297,7 +295,7 @@ int sim_mrg_seed_stream(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t sub
 
 int sim_mrg_advance(gsl_rng *r, int e, uint64_t c)
 {
-    mrg_state *st = state_of(r);
+    sim_mrg_state *st = state_of(r);
     if (st == NULL || e < 0)
         return -1;
     if (e > 0) {
