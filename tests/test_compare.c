@@ -13,6 +13,8 @@
 #include <CUnit/Basic.h>
 #include <dirent.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,34 +277,52 @@ static void a_scenario_compared_with_itself_differs_by_exactly_zero(void)
 
 /* Common random numbers: the paired interval of a difference is narrower
  * than the interval two independent runs would give, whose half-width is
- * t * sqrt(sa^2/n + sb^2/n) = sqrt(ha^2 + hb^2) with the same n and t. */
+ * t * sqrt(sa^2/n + sb^2/n) = sqrt(ha^2 + hb^2) with the same n and t.
+ *
+ * The tolerance comes from the spread of the ratio paired / unpaired over
+ * seeds, 20 replications each. With common random numbers (40 seeds): street
+ * occupancy y2022 0.18-0.47, whole run 0.12-0.32; the median over the eight
+ * quantities 0.48-0.86, and a single hotel quantity up to 1.02, which is
+ * why no single one of those is held below 1. With the second scenario on
+ * another seed (CRN broken, 20 seeds): street occupancy 0.73-1.23, the
+ * median 0.80-1.15. With 5 replications the ratios spread so much that a
+ * seed in four failed some quantity even with CRN working. */
 static void common_random_numbers_narrow_the_difference(void)
 {
-    run_pair_once();
-    CU_ASSERT_EQUAL_FATAL(pair_status, 0);
-    char path[400];
-    snprintf(path, sizeof path, "%s/compare.csv", pair_dir);
+    char out[300], path[400];
+    snprintf(out, sizeof out, "%s/crn", tmpdir);
+    const char *args[] = {BASELINE, LHSS_LAM, "-r", "20", "--threads", "2", "--out", out, "--quiet"};
+    CU_ASSERT_EQUAL_FATAL(run(9, args), 0);
+    snprintf(path, sizeof path, "%s/compare.csv", out);
     table t;
     CU_ASSERT_EQUAL_FATAL(load_table(path, &t), 0);
-    static const struct { const char *window, *stage, *metric; } q[] = {
-        {"y2021", "assore", "stay_little_days"}, {"y2022", "assore", "stay_little_days"},
-        {"y2023", "assore", "time_to_downstream_days"}, {"y2022", "assore", "exits"},
-        {"y2022", "street", "occupancy_mean"}, {"y2023", "street", "occupancy_mean"},
-        {"all", "street", "occupancy_mean"}, {"y2022", "assore", "admissions"},
+    static const struct { const char *window, *stage, *metric; double below; } q[] = {
+        {"y2022", "street", "occupancy_mean", 0.6}, {"all", "street", "occupancy_mean", 0.6},
+        {"y2023", "street", "occupancy_mean", INFINITY}, {"y2021", "assore", "stay_little_days", INFINITY},
+        {"y2022", "assore", "stay_little_days", INFINITY}, {"y2023", "assore", "time_to_downstream_days", INFINITY},
+        {"y2022", "assore", "exits", INFINITY}, {"y2022", "assore", "admissions", INFINITY},
     };
     /* (not the costs: the priced stages, the hotels, are full in both
      * scenarios, so their cost hardly varies and pairing gains nothing) */
-    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+    enum { NQ = sizeof q / sizeof q[0] };
+    double ratio[NQ];
+    for (size_t i = 0; i < NQ; i++) {
         const row *a = find(&t, q[i].window, q[i].stage, q[i].metric, "paris-baseline");
         const row *b = find(&t, q[i].window, q[i].stage, q[i].metric, "lhss-lam-50");
         CU_ASSERT_FATAL(a && b);
         double ha = (num(a, 6) - num(a, 5)) / 2, hb = (num(b, 6) - num(b, 5)) / 2;
         double paired = (num(b, 9) - num(b, 8)) / 2, unpaired = sqrt(ha * ha + hb * hb);
-        if (!(paired < unpaired))
-            fprintf(stderr, "\n%s %s %s: paired half-width %g, unpaired %g\n", q[i].window, q[i].stage, q[i].metric,
-                    paired, unpaired);
-        CU_ASSERT(paired < unpaired);
+        ratio[i] = paired / unpaired;
+        if (!(ratio[i] < q[i].below))
+            fprintf(stderr, "\n%s %s %s: paired half-width %g, unpaired %g\n", q[i].window, q[i].stage,
+                    q[i].metric, paired, unpaired);
+        CU_ASSERT(ratio[i] < q[i].below);
     }
+    gsl_sort(ratio, 1, NQ);
+    double median = gsl_stats_median_from_sorted_data(ratio, 1, NQ);
+    if (!(median < 1.0))
+        fprintf(stderr, "\nmedian of paired / unpaired half-widths: %g\n", median);
+    CU_ASSERT(median < 1.0);
     free_table(&t);
 }
 
