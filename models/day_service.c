@@ -71,6 +71,7 @@ void day_service_start(pathway *pw, int s)
     pw->day_full[s] = 0;
     pw->day_close[s] = -INFINITY;                /* computed at the first request */
     schedule_visit(pw, s);
+    street_picks_start(&pw->stage_picks[s], pw->stage_rng[s]);
     schedule_boundary(pw, s);
 }
 
@@ -88,9 +89,12 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
     double u = sim_rng_uniform(r);
     double length = sim_dist_sample(st->visit, r);
     if (n > 0) {
-        /* A few tries to find someone outside: visitors are a small share. */
+        /* A few tries to find someone outside: visitors are a small share.
+         * The first pick was drawn ahead (see street.c). */
         for (int attempt = 0; attempt < 8; attempt++) {
-            sim_id e = sim_engine_member(eng, st->pool, (long)sim_rng_uniform_int(r, (unsigned long)n));
+            long i = attempt == 0 ? street_pick(&pw->stage_picks[s], r, n)
+                                  : (long)sim_rng_uniform_int(r, (unsigned long)n);
+            sim_id e = sim_engine_member(eng, st->pool, i);
             if (sim_engine_visiting(eng, e) >= 0)
                 continue;
             if (sim_engine_visit(eng, e, s)) {
@@ -106,6 +110,8 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
         }
     }
     schedule_visit(pw, s);
+    if (n > 0)
+        street_picks_advance(pw, st->pool, &pw->stage_picks[s], r);
 }
 
 static void seat_freed(pathway *pw, int s)

@@ -123,10 +123,13 @@ pathway *pathway_new(const model_spec *spec)
     pw->day_close = calloc((size_t)spec->n_stages + 1, sizeof *pw->day_close);
     pw->stage_piece = calloc((size_t)spec->n_stages + 1, sizeof *pw->stage_piece);
     pw->patrol_piece = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_piece);
+    pw->stage_picks = calloc((size_t)spec->n_stages + 1, sizeof *pw->stage_picks);
+    pw->patrol_picks = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_picks);
     pw->source_piece = calloc((size_t)spec->n_sources + 1, sizeof *pw->source_piece);
     if (!pw->eng || !pw->patience_rng || !pw->initial_rng || !pw->stage_rng ||
         !pw->source_rng || !pw->patrol_rng || !pw->source_count || !pw->day_full ||
-        !pw->day_close || !pw->stage_piece || !pw->patrol_piece || !pw->source_piece)
+        !pw->day_close || !pw->stage_piece || !pw->patrol_piece || !pw->source_piece ||
+        !pw->stage_picks || !pw->patrol_picks)
         goto err;
     if (add_stages(pw) != 0 || add_handlers(pw) != 0)
         goto err;
@@ -152,6 +155,8 @@ void pathway_free(pathway *pw)
     free(pw->day_close);
     free(pw->stage_piece);
     free(pw->patrol_piece);
+    free(pw->stage_picks);
+    free(pw->patrol_picks);
     free(pw->source_piece);
     free(pw);
 }

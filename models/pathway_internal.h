@@ -8,6 +8,11 @@
 
 #include <gsl/gsl_rng.h>
 
+/* A pool's next two random picks, drawn ahead (street.c). */
+typedef struct street_picks {
+    uint64_t next[2];
+} street_picks;
+
 /* sim_entity.flags. READY: the stay in the current stage is over (cleared
  * on entering a stage). LISTED_READY: a census lists the person as ready,
  * so their first stay is already over. */
@@ -27,6 +32,8 @@ struct pathway {
     sim_nhpp_piece *stage_piece;   /* per stage: day-service request rate in force */
     sim_nhpp_piece *patrol_piece;  /* per patrol: contact rate in force */
     sim_nhpp_piece *source_piece;  /* per source: arrival rate in force */
+    street_picks *stage_picks;     /* per stage: a day service's picks of visitors */
+    street_picks *patrol_picks;    /* per patrol: its picks of people to contact */
     int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
         ev_boundary, ev_transition;
 };
@@ -53,6 +60,14 @@ void accommodation_route(pathway *pw, int stage, sim_id e);
 void street_enter(void *ctx, sim_engine *eng, int stage, sim_id e, double elapsed);
 /* A contact convinced e to accept a referral onwards. */
 void street_refer(pathway *pw, sim_id e);
+/* Random picks of members of a pool, drawn two ahead: street_picks_start
+ * draws the first two from r; street_pick makes the next pick in a pool
+ * of n > 0 members (the draw made ahead, redrawn from r if rejected);
+ * street_picks_advance, called after each pick, draws the one after the
+ * next and prefetches what the next two picks will read. */
+void street_picks_start(street_picks *p, gsl_rng *r);
+long street_pick(const street_picks *p, gsl_rng *r, long n);
+void street_picks_advance(pathway *pw, int pool, street_picks *p, gsl_rng *r);
 
 /* patrol.c */
 void patrol_start(pathway *pw, int patrol);

@@ -4,7 +4,8 @@
  * contacts per hour during the patrol's weekly hours (none outside them:
  * no night patrols). Each contact meets a person drawn uniformly from those
  * present in the pool and not inside a day service; one not already
- * referred accepts a referral with the patrol's probability. */
+ * referred accepts a referral with the patrol's probability. The person
+ * is drawn two contacts ahead (see street.c). */
 #include "models/pathway_internal.h"
 #include "sim/nhpp.h"
 
@@ -24,6 +25,7 @@ void patrol_start(pathway *pw, int p)
 {
     sim_nhpp_piece_reset(&pw->patrol_piece[p]);   /* forget the last replication's */
     schedule_next(pw, p);
+    street_picks_start(&pw->patrol_picks[p], pw->patrol_rng[p]);
 }
 
 void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
@@ -34,7 +36,7 @@ void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
     long n = sim_engine_occupancy(eng, pt->stage);
     double u = sim_rng_uniform(r);
     if (n > 0) {
-        sim_id e = sim_engine_member(eng, pt->stage, (long)sim_rng_uniform_int(r, (unsigned long)n));
+        sim_id e = sim_engine_member(eng, pt->stage, street_pick(&pw->patrol_picks[ev->arg], r, n));
         if (sim_engine_visiting(eng, e) < 0) {
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACTS, sim_engine_now(eng), 1.0);
             sim_record_add(sim_engine_record(eng), pt->stage, SIM_RAW_CONTACT_COST, sim_engine_now(eng),
@@ -44,4 +46,6 @@ void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev)
         }
     }
     schedule_next(pw, ev->arg);
+    if (n > 0)
+        street_picks_advance(pw, pt->stage, &pw->patrol_picks[ev->arg], r);
 }

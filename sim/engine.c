@@ -965,6 +965,20 @@ sim_id sim_engine_member(const sim_engine *eng, int s, long i)
     return eng->stages[s].members[i];
 }
 
+void sim_engine_prefetch_member(const sim_engine *eng, int s, long i)
+{
+    if (i >= 0 && i < eng->stages[s].occupancy)
+        __builtin_prefetch(&eng->stages[s].members[i]);
+}
+
+/* The start of a visit reads where[e] and writes visits[e]. */
+void sim_engine_prefetch_visit(const sim_engine *eng, sim_id e)
+{
+    assert(e >= 0 && e < eng->n_entities);
+    __builtin_prefetch(&eng->where[e]);
+    __builtin_prefetch(&eng->visits[e], 1);
+}
+
 void sim_engine_counts(const sim_engine *eng, sim_counts *out)
 {
     *out = eng->counts;

@@ -201,6 +201,12 @@ double sim_engine_capacity(const sim_engine *eng, int stage);
 long sim_engine_waiting(const sim_engine *eng, int stage);
 /* Member i (0 <= i < occupancy) of a stage, in no particular order. */
 sim_id sim_engine_member(const sim_engine *eng, int stage, long i);
+/* Hints that change no result: slot i of a stage's members (ignored
+ * outside 0 <= i < occupancy), or the visit state of e, will be read soon.
+ * A model picking at random in a pool of a million people calls them a
+ * request or two ahead, so that the reads find the data in the caches. */
+void sim_engine_prefetch_member(const sim_engine *eng, int stage, long i);
+void sim_engine_prefetch_visit(const sim_engine *eng, sim_id e);
 
 /* Counters for the conservation invariant. */
 typedef struct sim_counts {

@@ -31,21 +31,35 @@ static inline double sim_rng_uniform(gsl_rng *r)
     return gsl_rng_uniform(r);
 }
 
-/* A uniform integer in [0, n), n >= 1, for the handlers' random picks.
- * On the simulator's streams it takes Lemire's multiply-and-reject
- * ("Fast random integer generation in an interval", ACM TOMACS 2019)
- * over the M = m1 values of z - 1: k = floor(u n / M), redrawn while
+/* A uniform integer in [0, n) for a random pick, in two steps: the draw
+ * (sim_rng_pick_draw) and its mapping to an index (sim_rng_pick_index).
+ * A model that knows it will pick later draws early: the pick is then
+ * known ahead and the member it names can be fetched from memory meanwhile
+ * (sim_rng_pick_hint); n is only needed, and may have changed, when the
+ * pick is made.
+ *
+ * On the simulator's streams the mapping is Lemire's multiply-and-reject
+ * ("Fast random integer generation in an interval", ACM TOMACS 2019) over
+ * the M = m1 values of z - 1: k = floor(u n / M), redrawn from r while
  * (u n mod M) < (M mod n), which leaves exactly floor(M / n) values of u
- * to each k, so the draw is exactly uniform. M is a constant, so its
+ * to each k, so the pick is exactly uniform. M is a constant, so its
  * division is a multiplication; GSL's rule divides by n twice, and that
  * latency was most of a rest-area visit's pick. Other generators, and n
- * of 2^32 or more, go through gsl_rng_uniform_int. */
-static inline unsigned long sim_rng_uniform_int(gsl_rng *r, unsigned long n)
+ * of 2^32 or more, go through gsl_rng_uniform_int (the early draw is then
+ * not used). */
+static inline uint64_t sim_rng_pick_draw(gsl_rng *r)
+{
+    if (r->type != sim_mrg_type)
+        return 0;
+    return sim_mrg_step(r->state) - 1;
+}
+
+static inline unsigned long sim_rng_pick_index(gsl_rng *r, uint64_t draw, unsigned long n)
 {
     const uint64_t m = 4294967087u;   /* the number of values of z - 1 */
     if (r->type != sim_mrg_type || n == 0 || n >= m)
         return gsl_rng_uniform_int(r, n);
-    uint64_t x = (sim_mrg_step(r->state) - 1) * (uint64_t)n;
+    uint64_t x = draw * (uint64_t)n;
     uint64_t k = x / m, low = x - k * m;
     if (low < n) {
         uint64_t threshold = m % n;   /* a division, once in about m / n draws */
@@ -56,6 +70,20 @@ static inline unsigned long sim_rng_uniform_int(gsl_rng *r, unsigned long n)
         }
     }
     return (unsigned long)k;
+}
+
+/* The index sim_rng_pick_index will give for that draw and n unless it
+ * rejects the draw (for n < 2^32, on the simulator's streams): a hint for
+ * prefetching, never a result. */
+static inline unsigned long sim_rng_pick_hint(uint64_t draw, unsigned long n)
+{
+    return (unsigned long)((draw * (uint64_t)n) / 4294967087u);
+}
+
+/* A pick drawn now and made now. */
+static inline unsigned long sim_rng_uniform_int(gsl_rng *r, unsigned long n)
+{
+    return sim_rng_pick_index(r, sim_rng_pick_draw(r), n);
 }
 
 #endif
