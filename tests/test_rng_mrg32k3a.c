@@ -674,6 +674,37 @@ static void inline_uniform_int_follows_the_multiply_and_reject_rule(void)
     }
 }
 
+/* A pick drawn ahead (sim_rng_pick_draw, then sim_rng_pick_index with the
+ * pool size known only at the pick) gives what the rule gives from the
+ * same value of the stream, whatever n then, and takes the same steps; the
+ * hint is the pick itself unless the draw was redrawn. Mapping the draw
+ * with floor(u n / M) alone (no redraw) fails it at n = 3e9. */
+static void a_pick_drawn_ahead_is_the_pick_drawn_then(void)
+{
+    const unsigned long ns[] = {1, 7, 1000, 1000000, 3000000000ul};
+    for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
+        gsl_rng *a = new_mrg(), *b = new_mrg();
+        CU_ASSERT_EQUAL(sim_mrg_seed_stream(a, 8, j, 0), 0);
+        CU_ASSERT_EQUAL(sim_mrg_seed_stream(b, 8, j, 0), 0);
+        long steps = 0;
+        int differ = 0, hint_differs = 0;
+        for (int i = 0; i < 100000; i++) {
+            uint64_t draw = sim_rng_pick_draw(a);
+            unsigned long n = ns[j] - (unsigned long)(i % 3 == 1 && ns[j] > 1);   /* the pool changed */
+            unsigned long k = sim_rng_pick_index(a, draw, n);
+            long before = steps;
+            differ += k != ref_uniform_int(b, n, &steps);
+            if (steps == before + 1)
+                hint_differs += sim_rng_pick_hint(draw, n) != k;
+        }
+        CU_ASSERT_EQUAL(differ, 0);
+        CU_ASSERT_EQUAL(hint_differs, 0);
+        CU_ASSERT_EQUAL(gsl_rng_get(a), gsl_rng_get(b));
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+}
+
 /* Uniform over [0, n): Pearson's chi-square over the n values, below its
  * quantile of 1e-6; and for n = 3e9, half the values in each half. */
 static void inline_uniform_int_is_uniform(void)
@@ -712,6 +743,7 @@ static const cu_table_test tests[] = {
     {"inline_uniform_int_follows_the_multiply_and_reject_rule",
      inline_uniform_int_follows_the_multiply_and_reject_rule},
     {"inline_uniform_int_is_uniform", inline_uniform_int_is_uniform},
+    {"a_pick_drawn_ahead_is_the_pick_drawn_then", a_pick_drawn_ahead_is_the_pick_drawn_then},
     {"mrg_first_outputs_match_the_recurrence_from_12345",
      mrg_first_outputs_match_the_recurrence_from_12345},
     {"mrg_seed_zero_is_the_rngstreams_default_seed", mrg_seed_zero_is_the_rngstreams_default_seed},
