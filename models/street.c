@@ -6,10 +6,10 @@
  * person waits on the street for a place in the pool's routes.
  *
  * Picks. Day services and patrols pick people at random in the pool. In a
- * pool of a million people the member array and the visit state of the
- * person picked (4 MB each) are not in the caches, and a pick reads one
- * after the other: two misses in a row, most of a rest-area visit's time
- * in the synthetic metropolis. So each picker draws its picks two ahead:
+ * pool of a million people the member array (4 MB) and the people's
+ * visit state (20 MB) are not in the caches, and a pick reads one after
+ * the other: two misses in a row, most of a rest-area visit's time in the
+ * synthetic metropolis. So each picker draws its picks two ahead:
  * after a pick, the slot of the pick after the next is prefetched, and
  * the person in the slot of the next pick (prefetched one pick earlier)
  * has their visit state prefetched. The draws are the same in number and
