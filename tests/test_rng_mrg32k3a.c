@@ -643,23 +643,38 @@ static uint64_t ref_uniform_int(gsl_rng *r, uint64_t n, long *steps)
 }
 
 /* Same values as the rule, for small and large n (3e9: a third of the
- * draws are redrawn); dropping the redraw fails it. */
-static void inline_uniform_int_follows_the_multiply_and_reject_rule(void)
+ * draws are redrawn), whether the pick is drawn and made at once
+ * (sim_rng_uniform_int) or drawn ahead (sim_rng_pick_draw) and made later
+ * with the pool size of then, here one less every other time
+ * (sim_rng_pick_index); the hint is the pick unless the draw was redrawn.
+ * Dropping the redraw fails it. */
+static void picks_follow_the_multiply_and_reject_rule(void)
 {
-    const unsigned long ns[] = {1, 2, 7, 1000, 65537, 3000000000ul};
+    const unsigned long ns[] = {1, 2, 7, 1000, 65537, 1000000, 3000000000ul};
     for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
         gsl_rng *a = new_mrg(), *b = new_mrg();
         CU_ASSERT_EQUAL(sim_mrg_seed_stream(a, 5, j, 0), 0);
         CU_ASSERT_EQUAL(sim_mrg_seed_stream(b, 5, j, 0), 0);
         long steps = 0;
-        int differ = 0, out_of_range = 0;
+        int differ = 0, out_of_range = 0, hint_differs = 0;
         for (int i = 0; i < 100000; i++) {
-            unsigned long k = sim_rng_uniform_int(a, ns[j]);
-            differ += k != ref_uniform_int(b, ns[j], &steps);
-            out_of_range += k >= ns[j];
+            unsigned long k, n = ns[j];
+            if (i % 2 == 0) {
+                k = sim_rng_uniform_int(a, n);
+                differ += k != ref_uniform_int(b, n, &steps);
+            } else {
+                uint64_t draw = sim_rng_pick_draw(a);
+                n -= (unsigned long)(i % 4 == 1 && n > 1);   /* the pool changed meanwhile */
+                k = sim_rng_pick_index(a, draw, n);
+                long before = steps;
+                differ += k != ref_uniform_int(b, n, &steps);
+                hint_differs += steps == before + 1 && sim_rng_pick_hint(draw, n) != k;
+            }
+            out_of_range += k >= n;
         }
         CU_ASSERT_EQUAL(differ, 0);
         CU_ASSERT_EQUAL(out_of_range, 0);
+        CU_ASSERT_EQUAL(hint_differs, 0);
         /* Both streams took the same number of steps. */
         CU_ASSERT_EQUAL(gsl_rng_get(a), gsl_rng_get(b));
         if (ns[j] == 3000000000ul) {
@@ -669,37 +684,6 @@ static void inline_uniform_int_follows_the_multiply_and_reject_rule(void)
             double se = sqrt(p) / (1 - p) / sqrt(100000.0);
             CU_ASSERT(fabs((double)steps / 100000.0 - mean) < 4.5 * se);
         }
-        gsl_rng_free(a);
-        gsl_rng_free(b);
-    }
-}
-
-/* A pick drawn ahead (sim_rng_pick_draw, then sim_rng_pick_index with the
- * pool size known only at the pick) gives what the rule gives from the
- * same value of the stream, whatever n then, and takes the same steps; the
- * hint is the pick itself unless the draw was redrawn. Mapping the draw
- * with floor(u n / M) alone (no redraw) fails it at n = 3e9. */
-static void a_pick_drawn_ahead_is_the_pick_drawn_then(void)
-{
-    const unsigned long ns[] = {1, 7, 1000, 1000000, 3000000000ul};
-    for (size_t j = 0; j < sizeof ns / sizeof ns[0]; j++) {
-        gsl_rng *a = new_mrg(), *b = new_mrg();
-        CU_ASSERT_EQUAL(sim_mrg_seed_stream(a, 8, j, 0), 0);
-        CU_ASSERT_EQUAL(sim_mrg_seed_stream(b, 8, j, 0), 0);
-        long steps = 0;
-        int differ = 0, hint_differs = 0;
-        for (int i = 0; i < 100000; i++) {
-            uint64_t draw = sim_rng_pick_draw(a);
-            unsigned long n = ns[j] - (unsigned long)(i % 3 == 1 && ns[j] > 1);   /* the pool changed */
-            unsigned long k = sim_rng_pick_index(a, draw, n);
-            long before = steps;
-            differ += k != ref_uniform_int(b, n, &steps);
-            if (steps == before + 1)
-                hint_differs += sim_rng_pick_hint(draw, n) != k;
-        }
-        CU_ASSERT_EQUAL(differ, 0);
-        CU_ASSERT_EQUAL(hint_differs, 0);
-        CU_ASSERT_EQUAL(gsl_rng_get(a), gsl_rng_get(b));
         gsl_rng_free(a);
         gsl_rng_free(b);
     }
@@ -740,10 +724,8 @@ static void inline_uniform_int_is_uniform(void)
 
 static const cu_table_test tests[] = {
     {"inline_uniform_is_gsl_uniform_bit_for_bit", inline_uniform_is_gsl_uniform_bit_for_bit},
-    {"inline_uniform_int_follows_the_multiply_and_reject_rule",
-     inline_uniform_int_follows_the_multiply_and_reject_rule},
+    {"picks_follow_the_multiply_and_reject_rule", picks_follow_the_multiply_and_reject_rule},
     {"inline_uniform_int_is_uniform", inline_uniform_int_is_uniform},
-    {"a_pick_drawn_ahead_is_the_pick_drawn_then", a_pick_drawn_ahead_is_the_pick_drawn_then},
     {"mrg_first_outputs_match_the_recurrence_from_12345",
      mrg_first_outputs_match_the_recurrence_from_12345},
     {"mrg_seed_zero_is_the_rngstreams_default_seed", mrg_seed_zero_is_the_rngstreams_default_seed},
