@@ -51,7 +51,6 @@ void street_picks_advance(pathway *pw, int pool, street_picks *p, gsl_rng *r)
     if (n <= 0)
         return;
     sim_engine_prefetch_member(eng, pool, (long)sim_rng_pick_hint(p->next[1], (unsigned long)n));
-    long i = (long)sim_rng_pick_hint(p->next[0], (unsigned long)n);
-    if (i < n)
-        sim_engine_prefetch_visit(eng, sim_engine_member(eng, pool, i));
+    long i = (long)sim_rng_pick_hint(p->next[0], (unsigned long)n);   /* < n: a draw is below M */
+    sim_engine_prefetch_visit(eng, sim_engine_member(eng, pool, i));
 }
