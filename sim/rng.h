@@ -56,7 +56,7 @@ static inline uint64_t sim_rng_pick_draw(gsl_rng *r)
 
 static inline unsigned long sim_rng_pick_index(gsl_rng *r, uint64_t draw, unsigned long n)
 {
-    const uint64_t m = 4294967087u;   /* the number of values of z - 1 */
+    const uint64_t m = SIM_MRG_M1;   /* the number of values of z - 1 */
     if (r->type != sim_mrg_type || n == 0 || n >= m)
         return gsl_rng_uniform_int(r, n);
     uint64_t x = draw * (uint64_t)n;
@@ -77,7 +77,7 @@ static inline unsigned long sim_rng_pick_index(gsl_rng *r, uint64_t draw, unsign
  * prefetching, never a result. */
 static inline unsigned long sim_rng_pick_hint(uint64_t draw, unsigned long n)
 {
-    return (unsigned long)((draw * (uint64_t)n) / 4294967087u);
+    return (unsigned long)((draw * (uint64_t)n) / SIM_MRG_M1);
 }
 
 /* A pick drawn now and made now. */

@@ -90,10 +90,13 @@ typedef struct sim_mrg_state {
  * decimal literal as RngStream.c so outputs are bit-identical. */
 #define SIM_MRG_NORM 2.328306549295727688e-10
 
+/* m1, the first component's modulus: z takes the m1 values 1 .. m1. */
+#define SIM_MRG_M1 4294967087u
+
 /* Advances one step and returns the combined value z in [1, m1]. */
 static inline uint64_t sim_mrg_step(sim_mrg_state *st)
 {
-    const uint64_t m1 = 4294967087u, m2 = 4294944443u;
+    const uint64_t m1 = SIM_MRG_M1, m2 = 4294944443u;
     const uint64_t a12 = 1403580u, a13n = 810728u;    /* a13 = -810728 */
     const uint64_t a21 = 527612u, a23n = 1370589u;    /* a23 = -1370589 */
     /* Adding a13n * (m1 - s) instead of subtracting a13n * s keeps the sum
