@@ -1,4 +1,12 @@
-/* atomic.c -- temp + fsync + rename + directory fsync. */
+/* atomic.c -- temp + fsync + rename + directory fsync.
+ *
+ * The syncs are what a run's outputs cost beyond formatting them: synced
+ * one after the other, the Paris baseline's seven files (6 MB) waited
+ * 12 ms for the disk, a sixth of a one-replication run. atomic_flush
+ * starts each file's disk write as soon as it is complete, so the writes
+ * run while the next files are formatted, and atomic_commit_all syncs a
+ * directory once for all the files renamed into it. */
+#define _GNU_SOURCE   /* sync_file_range, on Linux; elsewhere fsync alone */
 #include "app/atomic.h"
 
 #include <errno.h>
@@ -44,27 +52,23 @@ FILE *atomic_stream(atomic_file *af)
     return af->f;
 }
 
-static void sync_parent(const char *path)
+int atomic_flush(atomic_file *af)
 {
-    char *dir = strdup(path);
-    if (dir == NULL)
-        return;
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    free(dir);
+    if (ferror(af->f) || fflush(af->f) != 0)
+        return -1;
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* Only a start: finish's fsync still waits for the data and
+     * reports the errors, so a failure here changes nothing. */
+    (void)sync_file_range(fileno(af->f), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+    return 0;
 }
 
-int atomic_finish(atomic_file *af)
+/* Flushes, syncs and closes the temporary file, still under its temporary
+ * name: what can fail when writing (a full disk, an I/O error) fails here,
+ * before anything is renamed. Returns 0, or -1 with errno set (the
+ * temporary file is then removed). */
+static int finish(atomic_file *af)
 {
     if (af->f == NULL)
         return af->failed ? -1 : 0;
@@ -85,22 +89,88 @@ int atomic_finish(atomic_file *af)
     return rc;
 }
 
-int atomic_commit(atomic_file *af)
+/* The directory of path, in a new string ("." for a bare name). */
+static char *parent_of(const char *path)
 {
-    int rc = atomic_finish(af);
-    int saved = errno;
-    if (rc == 0 && rename(af->tmp, af->path) != 0) {
-        rc = -1;
-        saved = errno;
-        unlink(af->tmp);
+    char *dir = strdup(path);
+    if (dir == NULL)
+        return NULL;
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    return dir;
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
     }
-    if (rc == 0)
-        sync_parent(af->path);
+}
+
+static void release(atomic_file *af)
+{
     free(af->path);
     free(af->tmp);
     free(af);
+}
+
+int atomic_commit_all(atomic_file **af, size_t n, size_t *failed)
+{
+    int rc = 0, saved = 0;
+    size_t bad = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (af[i] != NULL && finish(af[i]) != 0) {
+            rc = -1;
+            saved = errno;
+            bad = i;
+        }
+    for (size_t i = 0; i < n; i++) {
+        if (af[i] == NULL)
+            continue;
+        if (rc == 0 && rename(af[i]->tmp, af[i]->path) != 0) {
+            rc = -1;
+            saved = errno;
+            bad = i;
+        }
+        if (rc != 0) {
+            atomic_abort(af[i]);   /* removes what was not renamed */
+            af[i] = NULL;
+        }
+    }
+    /* The renames are made durable by syncing their directories, once
+     * each: the files of one commit are usually in one directory. */
+    char *synced = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (af[i] == NULL)
+            continue;
+        char *dir = parent_of(af[i]->path);
+        if (dir != NULL && (synced == NULL || strcmp(dir, synced) != 0)) {
+            sync_dir(dir);
+            free(synced);
+            synced = dir;
+        } else {
+            free(dir);
+        }
+        release(af[i]);
+        af[i] = NULL;
+    }
+    free(synced);
+    if (rc != 0 && failed != NULL)
+        *failed = bad;
     errno = saved;
     return rc;
+}
+
+int atomic_commit(atomic_file *af)
+{
+    return atomic_commit_all(&af, 1, NULL);
 }
 
 void atomic_abort(atomic_file *af)
@@ -110,9 +180,7 @@ void atomic_abort(atomic_file *af)
     if (af->f)
         fclose(af->f);
     unlink(af->tmp);
-    free(af->path);
-    free(af->tmp);
-    free(af);
+    release(af);
 }
 
 int atomic_mkdirs(const char *path)

@@ -14,16 +14,25 @@ typedef struct atomic_file atomic_file;
 /* Opens a temporary file for `path`. Returns NULL with errno set. */
 atomic_file *atomic_open(const char *path);
 FILE *atomic_stream(atomic_file *af);
-/* Flushes, syncs and closes the temporary file, still under its temporary
- * name: what can fail when writing (a full disk, an I/O error) fails here,
- * before anything is renamed. Returns 0, or -1 with errno set (the temporary
- * file is then removed). Several files can thus be finished first and
- * committed only if all of them were written. */
-int atomic_finish(atomic_file *af);
-/* Finishes (if not done yet) and renames into place. Returns 0, or -1 with
- * errno set (the temporary file is removed and the previous file is
- * untouched). Frees af. */
+/* Flushes the stream and starts writing the file out to disk without
+ * waiting for it (on Linux), so that the disk works on it while the caller
+ * writes its next files. Reports the errors seen so far (a full disk):
+ * returns 0, or -1 with errno set. Optional: committing does it all. */
+int atomic_flush(atomic_file *af);
+/* Syncs, closes and renames into place, then syncs the directory: the
+ * file is complete and durable, or absent. Returns 0, or -1 with errno
+ * set (the temporary file is removed and the previous file is untouched).
+ * Frees af. */
 int atomic_commit(atomic_file *af);
+/* Commits the files af[0..n-1] together (NULL entries are skipped):
+ * finishes them all, then renames them into place only if every one was
+ * written, and syncs each directory once for all its renames. Frees them
+ * all and sets the entries to NULL. Returns 0, or -1 with errno set and
+ * *failed (unless failed is NULL) the index of the file that failed; the
+ * files not renamed by then are removed, the previous ones untouched.
+ * (Only a failing rename, once every file is safely written, leaves the
+ * files before it committed.) */
+int atomic_commit_all(atomic_file **af, size_t n, size_t *failed);
 /* Removes the temporary file and frees af. */
 void atomic_abort(atomic_file *af);
 

@@ -364,8 +364,8 @@ static int write_public(FILE *f, const out_ctx *c)
     return 0;
 }
 
-/* Writes one file under its temporary name, flushed and synced (*out is
- * then the file, to commit or abort). */
+/* Writes one file under its temporary name and starts its disk write
+ * (*out is then the file, to commit or abort). */
 static int prepare_one(const char *dir, const char *name, writer fn, const out_ctx *c, atomic_file **out,
                        char *err, size_t errlen)
 {
@@ -383,7 +383,7 @@ static int prepare_one(const char *dir, const char *name, writer fn, const out_c
         free(path);
         return -1;
     }
-    if (fn(atomic_stream(af), c) != 0 || atomic_finish(af) != 0) {
+    if (fn(atomic_stream(af), c) != 0 || atomic_flush(af) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         atomic_abort(af);
         free(path);
@@ -424,15 +424,15 @@ int output_write(const char *dir, const model_spec *spec, const experiment *x,
         if (!files[i].daily || spec->daily)
             rc = prepare_one(dir, files[i].name, files[i].fn, &c, &af[i], err, errlen);
     free(cells);
-    for (size_t i = 0; i < N_FILES; i++) {
-        if (af[i] == NULL)
-            continue;
-        if (rc != 0) {
+    if (rc != 0) {
+        for (size_t i = 0; i < N_FILES; i++)
             atomic_abort(af[i]);
-        } else if (atomic_commit(af[i]) != 0) {
-            snprintf(err, errlen, "cannot write %s/%s: %s", dir, files[i].name, strerror(errno));
-            rc = -1;
-        }
+        return rc;
+    }
+    size_t bad = 0;
+    if (atomic_commit_all(af, N_FILES, &bad) != 0) {
+        snprintf(err, errlen, "cannot write %s/%s: %s", dir, files[bad].name, strerror(errno));
+        rc = -1;
     }
     return rc;
 }
