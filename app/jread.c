@@ -56,19 +56,21 @@ void jcheck_keys(jctx *c, const cJSON *obj, const char *const *allowed)
     for (const cJSON *it = obj->child; it; it = it->next) {
         const char *key = it->string ? it->string : "";
         int known = 0;
+        for (int i = 0; allowed[i] && !known; i++)
+            known = strcmp(key, allowed[i]) == 0;
+        if (known)
+            continue;
+        /* The suggestion is looked for only when needed: computing it for
+         * every key was a few percent of loading a scenario. */
         const char *near = NULL;
         size_t best = 3;
         for (int i = 0; allowed[i]; i++) {
-            if (strcmp(key, allowed[i]) == 0)
-                known = 1;
             size_t dist = edit_distance(key, allowed[i]);
             if (dist < best) {
                 best = dist;
                 near = allowed[i];
             }
         }
-        if (known)
-            continue;
         size_t len = jpush_key(c, key);
         if (near)
             diag_add(c->d, c->path, "unknown key (did you mean \"%s\"?)", near);
