@@ -33,24 +33,36 @@ static void end_header(FILE *f)
     fputc('\n', f);
 }
 
-/* A CSV row is assembled here and written with one fwrite: the daily files
- * have tens of thousands of rows, and every stdio call measures its string
- * and, once the replications' threads have run, locks the stream. A row
- * longer than the buffer (a very long command in the provenance cells)
- * goes out in pieces, with the same bytes. */
-enum { ROW_SIZE = 1024 };
-typedef struct row {
+/* CSV rows are assembled here and written a block at a time: the daily
+ * files have tens of thousands of rows, and every stdio call measures its
+ * string and, once the replications' threads have run, locks the stream.
+ * A piece longer than the block (a very long command in the provenance
+ * cells) goes out on its own, with the same bytes. */
+enum { ROWS_SIZE = 1 << 16 };
+typedef struct rows {
     FILE *f;
     size_t n;
-    char text[ROW_SIZE];
-} row;
+    char text[ROWS_SIZE];
+} rows;
 
-static void row_add(row *r, const char *s, size_t n)
+/* Not an initializer: that would clear the whole block first. */
+static void rows_start(rows *r, FILE *f)
 {
-    if (n > ROW_SIZE - r->n) {
-        fwrite(r->text, 1, r->n, r->f);
-        r->n = 0;
-        if (n > ROW_SIZE) {
+    r->f = f;
+    r->n = 0;
+}
+
+static void rows_flush(rows *r)
+{
+    fwrite(r->text, 1, r->n, r->f);
+    r->n = 0;
+}
+
+static void row_add(rows *r, const char *s, size_t n)
+{
+    if (n > ROWS_SIZE - r->n) {
+        rows_flush(r);
+        if (n > ROWS_SIZE) {
             fwrite(s, 1, n, r->f);
             return;
         }
@@ -60,32 +72,30 @@ static void row_add(row *r, const char *s, size_t n)
 }
 
 /* s and a comma. */
-static void row_cell(row *r, const char *s)
+static void row_cell(rows *r, const char *s)
 {
     row_add(r, s, strlen(s));
     row_add(r, ",", 1);
 }
 
-static void row_number(row *r, double v)
+static void row_number(rows *r, double v)
 {
     char buf[CSV_NUMBER_SIZE];
     const char *text = csv_number_text(v, buf);
     row_add(r, text, strlen(text));
 }
 
-/* The provenance cells, the line break, and out. */
-static void row_end(row *r, const out_ctx *c)
+/* The provenance cells and the line break. */
+static void row_end(rows *r, const out_ctx *c)
 {
     row_add(r, c->cells, c->cells_len);
     row_add(r, "\n", 1);
-    fwrite(r->text, 1, r->n, r->f);
-    r->n = 0;
 }
 
 /* mean,ci95_low,ci95_high and the end of the row. With one replication
  * the interval collapses onto the mean, so a bound with the mean's exact
  * bits reuses its text instead of formatting it again. */
-static void end_estimate_row(row *r, const out_ctx *c, double mean, double lo, double hi)
+static void end_estimate_row(rows *r, const out_ctx *c, double mean, double lo, double hi)
 {
     char m[CSV_NUMBER_SIZE];
     const char *mean_text = csv_number_text(mean, m);
@@ -251,7 +261,8 @@ static int write_daily(FILE *f, const out_ctx *c, int waitlist)
 {
     const model_spec *spec = c->spec;
     char date[11];
-    row r = {f, 0, {0}};
+    rows r;
+    rows_start(&r, f);
     fputs("date,stage,mean,ci95_low,ci95_high", f);
     end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
@@ -267,6 +278,7 @@ static int write_daily(FILE *f, const out_ctx *c, int waitlist)
             end_estimate_row(&r, c, mean, lo, hi);
         }
     }
+    rows_flush(&r);
     return 0;
 }
 
@@ -284,7 +296,8 @@ static int write_capacity(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
     char date[11];
-    row r = {f, 0, {0}};
+    rows r;
+    rows_start(&r, f);
     fputs("date,stage,capacity", f);
     end_header(f);
     int days = spec->daily ? (int)spec->horizon : 0;
@@ -298,6 +311,7 @@ static int write_capacity(FILE *f, const out_ctx *c)
                 row_end(&r, c);
             }
     }
+    rows_flush(&r);
     return 0;
 }
 
@@ -305,7 +319,8 @@ static int write_census(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
     char date[11];
-    row r = {f, 0, {0}};
+    rows r;
+    rows_start(&r, f);
     fputs("date,stage,count,p10,p25,p50,p75,p90,share_gt_30,share_gt_91,share_gt_182,share_gt_365,share_gt_730", f);
     end_header(f);
     for (int k = 0; k < spec->n_census; k++) {
@@ -322,13 +337,15 @@ static int write_census(FILE *f, const out_ctx *c)
             row_end(&r, c);
         }
     }
+    rows_flush(&r);
     return 0;
 }
 
 static int write_blocked(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
-    row r = {f, 0, {0}};
+    rows r;
+    rows_start(&r, f);
     fputs("window,stage,awaited,place_days,ci95_low,ci95_high", f);
     end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
@@ -343,13 +360,15 @@ static int write_blocked(FILE *f, const out_ctx *c)
                 row_cell(&r, spec->stages[a].id);
                 end_estimate_row(&r, c, mean, mean - half, mean + half);
             }
+    rows_flush(&r);
     return 0;
 }
 
 static int write_public(FILE *f, const out_ctx *c)
 {
     const model_spec *spec = c->spec;
-    row r = {f, 0, {0}};
+    rows r;
+    rows_start(&r, f);
     fputs("window,hour,mean,ci95_low,ci95_high", f);
     end_header(f);
     for (int w = 0; w < spec->n_windows; w++)
@@ -361,6 +380,7 @@ static int write_public(FILE *f, const out_ctx *c)
             row_add(&r, ",", 1);
             end_estimate_row(&r, c, mean, lo, hi);
         }
+    rows_flush(&r);
     return 0;
 }
 
