@@ -15,12 +15,22 @@
  * draws of 13-14 ns each).
  *
  * Build from the repository root, after a Release build in build/ (bench/run
- * builds both floors in build-bench/bench/):
- * gcc -O3 -std=c11 -Wall -Wextra -Werror -I. bench/floor/mmc.c \
+ * builds the four floors in build-bench/bench/), with the Release build's
+ * link-time optimisation:
+ * gcc -O3 -flto -std=c11 -Wall -Wextra -Werror -I. bench/floor/mmc.c \
  *     build/libparcours_sim.a -lgsl -lgslcblas -lm -o floor_mmc
- * gcc -O3 -std=c11 -Wall -Wextra -Werror -I. -DSERVERS=1 -DARRIVAL_RATE=0.9 \
+ * gcc -O3 -flto -std=c11 -Wall -Wextra -Werror -I. -DSERVERS=1 -DARRIVAL_RATE=0.9 \
  *     -DCUSTOMERS=1000000 -DMODEL='"mm1"' bench/floor/mmc.c \
  *     build/libparcours_sim.a -lgsl -lgslcblas -lm -o floor_mm1
+ *
+ * Built with -DRECORD it also keeps parcours' own records of the run: the
+ * calls to sim/record.c that parcours' engine makes for this model (an
+ * admission, an occupancy change, a completed stay, a waiting-list change,
+ * with the same times and values). The model's work and its draws are
+ * unchanged, so the difference from the plain floor is what recording
+ * costs, and what remains between this build and parcours is the general
+ * engine (people, stages, routes, events by handler). bench/run builds it
+ * as floor_mm1_rec and floor_mmc_rec.
  *
  * Usage: floor_mmc [customers] [seed=1]
  * Prints one line of key=value pairs; theory is W = Wq + 1/mu with Wq from
@@ -28,6 +38,7 @@
 #define _POSIX_C_SOURCE 199309L
 
 #include "sim/dist.h"
+#include "sim/record.h"
 #include "sim/rng_mrg32k3a.h"
 
 #include <gsl/gsl_rng.h>
@@ -54,12 +65,16 @@ enum event_kind { EV_ARRIVAL, EV_DEPARTURE };
 
 /* Events are stored by value in the heap: no per-event allocation. The
  * departure carries its customer's arrival time, which is all the
- * statistics need. seq breaks ties so equal times pop in schedule order. */
+ * statistics need (and with RECORD the start of service, for the stay the
+ * records keep). seq breaks ties so equal times pop in schedule order. */
 struct event {
     double time;
     unsigned long seq;
     enum event_kind kind;
     double arrived;
+#ifdef RECORD
+    double started;
+#endif
 };
 
 /* 4-ary min-heap: shallower than a binary heap, and the four children of a
@@ -137,13 +152,18 @@ static void heap_sift_down(struct heap *h, size_t i)
 }
 
 static void heap_push(struct heap *h, double time, enum event_kind kind,
-                      double arrived)
+                      double arrived, double started)
 {
     if (h->count == h->capacity) {
         h->capacity = h->capacity ? 2 * h->capacity : 16;
         h->items = xrealloc(h->items, h->capacity * sizeof *h->items);
     }
+#ifdef RECORD
+    struct event e = { time, h->next_seq++, kind, arrived, started };
+#else
+    (void)started;
     struct event e = { time, h->next_seq++, kind, arrived };
+#endif
     h->items[h->count] = e;
     heap_sift_up(h, h->count++);
 }
@@ -207,6 +227,10 @@ static unsigned long parse_arg(const char *s, const char *name,
     return v;
 }
 
+/* With RECORD, parcours' stage numbers: the server, and the exit that
+ * customers enter when they leave it. */
+enum { STATION, DONE };
+
 struct model {
     gsl_rng *rng;
     struct heap events;
@@ -214,23 +238,34 @@ struct model {
     int busy; /* servers in use */
     unsigned long departed;
     double total_system_time;
+#ifdef RECORD
+    sim_record *rec;
+#endif
 };
 
 static void start_service(struct model *m, double now, double arrived)
 {
+#ifdef RECORD
+    sim_record_admission(m->rec, STATION, now, now - arrived);
+    sim_record_occupancy(m->rec, STATION, now, (double)(m->busy + 1));
+#endif
     double service = sim_dist_exponential(m->rng, 1.0 / SERVICE_RATE);
-    heap_push(&m->events, now + service, EV_DEPARTURE, arrived);
+    heap_push(&m->events, now + service, EV_DEPARTURE, arrived, now);
     m->busy++;
 }
 
 static void on_arrival(struct model *m, double now)
 {
     double gap = sim_dist_exponential(m->rng, 1.0 / ARRIVAL_RATE);
-    heap_push(&m->events, now + gap, EV_ARRIVAL, 0.0);
-    if (m->busy == SERVERS)
+    heap_push(&m->events, now + gap, EV_ARRIVAL, 0.0, 0.0);
+    if (m->busy == SERVERS) {
         fifo_push(&m->waiting, now);
-    else
+#ifdef RECORD
+        sim_record_waitlist(m->rec, STATION, now, (double)m->waiting.count);
+#endif
+    } else {
         start_service(m, now, now);
+    }
 }
 
 static void on_departure(struct model *m, const struct event *e)
@@ -238,20 +273,37 @@ static void on_departure(struct model *m, const struct event *e)
     m->departed++;
     m->total_system_time += e->time - e->arrived;
     m->busy--;
-    if (m->waiting.count > 0)
-        start_service(m, e->time, fifo_pop(&m->waiting));
+#ifdef RECORD
+    sim_record_occupancy(m->rec, STATION, e->time, (double)m->busy);
+    sim_record_exit(m->rec, STATION, e->time, 0, e->time - e->started);
+    sim_record_admission(m->rec, DONE, e->time, 0.0);
+#endif
+    if (m->waiting.count > 0) {
+        double arrived = fifo_pop(&m->waiting);
+#ifdef RECORD
+        sim_record_waitlist(m->rec, STATION, e->time, (double)m->waiting.count);
+#endif
+        start_service(m, e->time, arrived);
+    }
 }
 
 static void simulate(struct model *m, unsigned long customers)
 {
-    heap_push(&m->events, 0.0, EV_ARRIVAL, 0.0);
+    heap_push(&m->events, 0.0, EV_ARRIVAL, 0.0, 0.0);
+    double now = 0.0;
     while (m->departed < customers) {
         struct event e = heap_pop(&m->events);
+        now = e.time;
         if (e.kind == EV_ARRIVAL)
             on_arrival(m, e.time);
         else
             on_departure(m, &e);
     }
+#ifdef RECORD
+    sim_record_finish(m->rec, now);
+#else
+    (void)now;
+#endif
 }
 
 /* Erlang B by its recurrence B(k) = a B(k-1) / (k + a B(k-1)), which never
@@ -284,6 +336,17 @@ int main(int argc, char **argv)
     memset(&m, 0, sizeof m);
     m.rng = gsl_rng_alloc(sim_mrg_type);
     gsl_rng_set(m.rng, seed);
+#ifdef RECORD
+    /* One window over the scenarios' horizon, no daily series, no census:
+     * what parcours records for bench/scenarios/mm1.json and mmc.json. */
+    sim_window all = {0.0, 1200000.0};
+    m.rec = sim_record_new(2, 1, &all, 0, 0);
+    if (m.rec == NULL) {
+        fprintf(stderr, "floor_" MODEL ": out of memory\n");
+        return EXIT_FAILURE;
+    }
+    sim_record_reset(m.rec);
+#endif
 
     double t0 = now_seconds();
     simulate(&m, customers);
@@ -291,9 +354,20 @@ int main(int argc, char **argv)
 
     double theory = theory_system_time();
     printf("tool=floor model=" MODEL " customers=%lu seconds=%.6f "
-           "ns_per_customer=%.2f mean_system_time=%.4f theory=%.4f\n",
+           "ns_per_customer=%.2f mean_system_time=%.4f theory=%.4f",
            customers, seconds, 1e9 * seconds / (double)customers,
            m.total_system_time / (double)m.departed, theory);
+#ifdef RECORD
+    /* W as parcours reports it, from the records: the mean wait of those
+     * admitted plus the mean completed stay. It differs from the line
+     * above only by the customers still inside at the end. */
+    double metrics[SIM_METRIC_COUNT];
+    sim_record_metrics(m.rec, 0, STATION, metrics);
+    printf(" recorded_system_time=%.4f",
+           metrics[SIM_METRIC_WAIT_MEAN_DAYS] + metrics[SIM_METRIC_STAY_MEAN_DAYS]);
+    sim_record_free(m.rec);
+#endif
+    printf("\n");
 
     free(m.events.items);
     free(m.waiting.items);
