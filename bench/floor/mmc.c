@@ -63,18 +63,17 @@
 
 enum event_kind { EV_ARRIVAL, EV_DEPARTURE };
 
-/* Events are stored by value in the heap: no per-event allocation. The
- * departure carries its customer's arrival time, which is all the
- * statistics need (and with RECORD the start of service, for the stay the
- * records keep). seq breaks ties so equal times pop in schedule order. */
+/* Events are stored by value in the heap: no per-event allocation. A
+ * departure carries `since`, its customer's arrival time, which is all
+ * the statistics need; with RECORD, its start of service instead (the
+ * records keep the stay in service, and the wait was counted when service
+ * started), so that the event keeps its size. seq breaks ties so equal
+ * times pop in schedule order. */
 struct event {
     double time;
     unsigned long seq;
     enum event_kind kind;
-    double arrived;
-#ifdef RECORD
-    double started;
-#endif
+    double since;
 };
 
 /* 4-ary min-heap: shallower than a binary heap, and the four children of a
@@ -152,18 +151,13 @@ static void heap_sift_down(struct heap *h, size_t i)
 }
 
 static void heap_push(struct heap *h, double time, enum event_kind kind,
-                      double arrived, double started)
+                      double since)
 {
     if (h->count == h->capacity) {
         h->capacity = h->capacity ? 2 * h->capacity : 16;
         h->items = xrealloc(h->items, h->capacity * sizeof *h->items);
     }
-#ifdef RECORD
-    struct event e = { time, h->next_seq++, kind, arrived, started };
-#else
-    (void)started;
-    struct event e = { time, h->next_seq++, kind, arrived };
-#endif
+    struct event e = { time, h->next_seq++, kind, since };
     h->items[h->count] = e;
     heap_sift_up(h, h->count++);
 }
@@ -245,19 +239,22 @@ struct model {
 
 static void start_service(struct model *m, double now, double arrived)
 {
+    double since = arrived;
 #ifdef RECORD
     sim_record_admission(m->rec, STATION, now, now - arrived);
     sim_record_occupancy(m->rec, STATION, now, (double)(m->busy + 1));
+    m->total_system_time += now - arrived;
+    since = now;
 #endif
     double service = sim_dist_exponential(m->rng, 1.0 / SERVICE_RATE);
-    heap_push(&m->events, now + service, EV_DEPARTURE, arrived, now);
+    heap_push(&m->events, now + service, EV_DEPARTURE, since);
     m->busy++;
 }
 
 static void on_arrival(struct model *m, double now)
 {
     double gap = sim_dist_exponential(m->rng, 1.0 / ARRIVAL_RATE);
-    heap_push(&m->events, now + gap, EV_ARRIVAL, 0.0, 0.0);
+    heap_push(&m->events, now + gap, EV_ARRIVAL, 0.0);
     if (m->busy == SERVERS) {
         fifo_push(&m->waiting, now);
 #ifdef RECORD
@@ -271,11 +268,11 @@ static void on_arrival(struct model *m, double now)
 static void on_departure(struct model *m, const struct event *e)
 {
     m->departed++;
-    m->total_system_time += e->time - e->arrived;
+    m->total_system_time += e->time - e->since;
     m->busy--;
 #ifdef RECORD
     sim_record_occupancy(m->rec, STATION, e->time, (double)m->busy);
-    sim_record_exit(m->rec, STATION, e->time, 0, e->time - e->started);
+    sim_record_exit(m->rec, STATION, e->time, 0, e->time - e->since);
     sim_record_admission(m->rec, DONE, e->time, 0.0);
 #endif
     if (m->waiting.count > 0) {
@@ -289,7 +286,7 @@ static void on_departure(struct model *m, const struct event *e)
 
 static void simulate(struct model *m, unsigned long customers)
 {
-    heap_push(&m->events, 0.0, EV_ARRIVAL, 0.0, 0.0);
+    heap_push(&m->events, 0.0, EV_ARRIVAL, 0.0);
     double now = 0.0;
     while (m->departed < customers) {
         struct event e = heap_pop(&m->events);
@@ -359,8 +356,9 @@ int main(int argc, char **argv)
            m.total_system_time / (double)m.departed, theory);
 #ifdef RECORD
     /* W as parcours reports it, from the records: the mean wait of those
-     * admitted plus the mean completed stay. It differs from the line
-     * above only by the customers still inside at the end. */
+     * admitted plus the mean completed stay. mean_system_time above also
+     * counts the waits of the customers still in service at the end
+     * (at most SERVERS of them). */
     double metrics[SIM_METRIC_COUNT];
     sim_record_metrics(m.rec, 0, STATION, metrics);
     printf(" recorded_system_time=%.4f",
