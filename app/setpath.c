@@ -22,9 +22,22 @@ static cJSON *array_member(cJSON *arr, const char *seg)
     return NULL;
 }
 
-int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, char *why, size_t whylen)
+/* The first object an override made, and where: taking it out undoes them all. */
+typedef struct made {
+    cJSON *in, *item;
+} made;
+
+/* Walks `path` from root as setpath_find says. With `created` (not NULL), a
+ * key absent from an object before the last segment becomes a new empty
+ * object, the first one recorded in *created; without, that is an error
+ * like any segment matching nothing. Arrays never grow: an element is
+ * found by id or index only. */
+static int walk(cJSON *root, const char *path, made *created, cJSON **parent, cJSON **node, char *why,
+                size_t whylen)
 {
     *parent = *node = NULL;
+    if (created)
+        created->in = created->item = NULL;
     char *copy = strdup(path);
     if (copy == NULL) {
         snprintf(why, whylen, "out of memory");
@@ -33,10 +46,16 @@ int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, ch
     cJSON *at = root;
     char *seg = copy;
     int rc = -1;
-    for (;;) {
+    for (int depth = 1;; depth++) {
         char *dot = strchr(seg, '.');
         if (dot)
             *dot = '\0';
+        if (depth > CJSON_NESTING_LIMIT) {
+            /* No scenario nests so deep, and made objects must stay within
+             * what cJSON parses (it frees and prints them recursively). */
+            snprintf(why, whylen, "the path is deeper than %d segments", CJSON_NESTING_LIMIT);
+            break;
+        }
         if (*seg == '\0') {
             snprintf(why, whylen, "empty segment in the path (expected KEY.KEY..., got \"%s\")", path);
             break;
@@ -46,6 +65,19 @@ int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, ch
             next = array_member(at, seg);
         else if (cJSON_IsObject(at))
             next = cJSON_GetObjectItemCaseSensitive(at, seg);
+        if (next == NULL && dot != NULL && created && cJSON_IsObject(at)) {
+            /* The loader checks the new key as it checks any other, so a
+             * misspelt one is still reported ("unknown key"). */
+            next = cJSON_AddObjectToObject(at, seg);
+            if (next == NULL) {
+                snprintf(why, whylen, "out of memory");
+                break;
+            }
+            if (created->item == NULL) {
+                created->in = at;
+                created->item = next;
+            }
+        }
         if (next == NULL && !(dot == NULL && cJSON_IsObject(at))) {
             if (cJSON_IsArray(at) && isdigit((unsigned char)seg[0]))
                 snprintf(why, whylen, "\"%s\" matches no element of the array (expected an id or an index below %d)",
@@ -71,6 +103,11 @@ int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, ch
     return rc;
 }
 
+int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, char *why, size_t whylen)
+{
+    return walk(root, path, NULL, parent, node, why, whylen);
+}
+
 int setpath_apply(cJSON *root, const char *assignment, diag *d)
 {
     const char *eq = strchr(assignment, '=');
@@ -94,9 +131,10 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
     path[plen] = '\0';
     int rc = -1;
     cJSON *parent, *node;
+    made created;
     char why[512];
-    if (setpath_find(root, path, &parent, &node, why, sizeof why) != 0) {
-        diag_add(d, "", "--set %s: %s", assignment, why);
+    if (walk(root, path, &created, &parent, &node, why, sizeof why) != 0) {
+        diag_add(d, "", "--set %.200s: %.300s", assignment, why);
     } else if (cJSON_IsArray(parent)) {
         cJSON_ReplaceItemViaPointer(parent, node, value);
         value = NULL;
@@ -112,6 +150,8 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
             rc = 0;
         }
     }
+    if (rc != 0 && created.item != NULL)   /* the tree is left as it was */
+        cJSON_Delete(cJSON_DetachItemViaPointer(created.in, created.item));
     cJSON_Delete(value);
     free(path);
     return rc;

@@ -2,9 +2,12 @@
  *
  * Path segments are separated by dots. In an object a segment is a key; in
  * an array it is the `id` of an element (or a decimal index). The value is
- * parsed as JSON, and taken as a string if it is not valid JSON. The last
- * key may be new (the loader then checks it is a known key); any other
- * segment that matches nothing is an error, never ignored. */
+ * parsed as JSON, and taken as a string if it is not valid JSON. Keys of
+ * objects may be new: the last one is added, and an override makes the
+ * objects above it ("outputs.daily=false" on a scenario without "outputs");
+ * the loader then checks every key as it checks the file's own, so a
+ * misspelt one is still an error. An array element that matches no id or
+ * index is an error, never ignored. */
 #ifndef APP_SETPATH_H
 #define APP_SETPATH_H
 
@@ -12,10 +15,11 @@
 
 #include <cjson/cJSON.h>
 
-/* Walks `path` (no "=VALUE") from root. Returns 0 with *node the value at
- * the path and *parent its array or object; *node is NULL when the last key
- * is absent from its object (an override may add it). Returns -1 with a
- * message in why when a segment is empty or matches nothing. */
+/* Walks `path` (no "=VALUE") from root, changing nothing. Returns 0 with
+ * *node the value at the path and *parent its array or object; *node is
+ * NULL when the last key is absent from its object (an override may add
+ * it). Returns -1 with a message in why when a segment is empty or matches
+ * nothing, an absent object above the last key included. */
 int setpath_find(cJSON *root, const char *path, cJSON **parent, cJSON **node, char *why, size_t whylen);
 
 /* Applies one override. Returns 0, or -1 with a problem added to d (the tree

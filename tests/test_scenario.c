@@ -1,8 +1,9 @@
 /* test_scenario.c -- loading scenarios: shipped files load, bad input is
  * reported with file, JSON path and expectation, every problem at once,
- * and --set addresses array elements by id. */
+ * and --set addresses array elements by id and makes absent objects. */
 #include "app/diag.h"
 #include "app/scenario.h"
+#include "app/setpath.h"
 
 #include <CUnit/Basic.h>
 #include <glob.h>
@@ -185,6 +186,47 @@ static void set_path_matching_nothing_is_an_error(void)
     CU_ASSERT_EQUAL(problems(MINIMAL, no_value, 1, msg, sizeof msg), 1);
 }
 
+/* An absent section is made by the override, and its keys are then checked
+ * like the file's own. */
+static void set_makes_absent_objects(void)
+{
+    const char *sets[] = {"outputs.daily=false"};
+    diag *d = diag_new("case.json");
+    scenario_result res;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_text(MINIMAL, sets, 1, d, &res), 0);
+    CU_ASSERT_FALSE(res.spec->daily);   /* true by default for 10 days */
+    scenario_result_fini(&res);
+    diag_free(d);
+
+    char msg[512];
+    const char *misspelt[] = {"outptus.daily=false"};
+    CU_ASSERT_EQUAL(problems(MINIMAL, misspelt, 1, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "outptus: unknown key (did you mean \"outputs\"?)"));
+    const char *in_array[] = {"stages.nothere.capacity=5"};
+    CU_ASSERT_EQUAL(problems(MINIMAL, in_array, 1, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "\"nothere\" matches nothing"));
+}
+
+/* A failed override leaves no object it made behind. */
+static void failed_set_leaves_the_tree_unchanged(void)
+{
+    cJSON *root = cJSON_Parse("{\"a\": 1}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    diag *d = diag_new("case.json");
+    CU_ASSERT_EQUAL(setpath_apply(root, "x.y..z=1", d), -1);
+    CU_ASSERT_EQUAL(diag_count(d), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(diag_message(d, 0), "empty segment"));
+    char *text = cJSON_PrintUnformatted(root);
+    CU_ASSERT_STRING_EQUAL(text, "{\"a\":1}");
+    cJSON_free(text);
+    CU_ASSERT_EQUAL(setpath_apply(root, "x.y.z=1", d), 0);
+    text = cJSON_PrintUnformatted(root);
+    CU_ASSERT_STRING_EQUAL(text, "{\"a\":1,\"x\":{\"y\":{\"z\":1}}}");
+    cJSON_free(text);
+    diag_free(d);
+    cJSON_Delete(root);
+}
+
 static void dates_must_be_real_dates(void)
 {
     char msg[512];
@@ -211,6 +253,8 @@ int main(void)
     CU_add_test(s, "deep_nesting_is_refused_cleanly", deep_nesting_is_refused_cleanly);
     CU_add_test(s, "set_addresses_array_elements_by_id", set_addresses_array_elements_by_id);
     CU_add_test(s, "set_path_matching_nothing_is_an_error", set_path_matching_nothing_is_an_error);
+    CU_add_test(s, "set_makes_absent_objects", set_makes_absent_objects);
+    CU_add_test(s, "failed_set_leaves_the_tree_unchanged", failed_set_leaves_the_tree_unchanged);
     CU_add_test(s, "dates_must_be_real_dates", dates_must_be_real_dates);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
