@@ -202,9 +202,6 @@ static void set_makes_absent_objects(void)
     const char *misspelt[] = {"outptus.daily=false"};
     CU_ASSERT_EQUAL(problems(MINIMAL, misspelt, 1, msg, sizeof msg), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "outptus: unknown key (did you mean \"outputs\"?)"));
-    const char *in_array[] = {"stages.nothere.capacity=5"};
-    CU_ASSERT_EQUAL(problems(MINIMAL, in_array, 1, msg, sizeof msg), 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "\"nothere\" matches nothing"));
 }
 
 /* A failed override leaves no object it made behind. */
