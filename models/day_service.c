@@ -9,8 +9,9 @@
  *
  * Requests that find every seat taken are lost, so none is generated while
  * the service is full: the admission that takes the last seat stops the
- * requests, and the next one is drawn from the moment a seat frees.
- * Poisson requests have independent increments, so this is the same
+ * requests, and the next one is drawn from the moment a seat frees, however
+ * it frees (the engine reports every end of a visit, a visitor moving on
+ * included). Poisson requests have independent increments, so this is the same
  * process, without the events that could only be turned away (7% of Paris
  * events). A request can still find the service full after the capacity
  * schedule removed seats; it stops the requests the same way.
@@ -128,14 +129,22 @@ static void seat_freed(pathway *pw, int s)
     }
 }
 
+/* The engine calls this however a visit ends: its end event, the closing,
+ * or the visitor moving on (admitted to a hotel, leaving the street), which
+ * the service could not see otherwise. */
+void day_service_visit_ended(void *ctx, sim_engine *eng, int stage, sim_id e)
+{
+    (void)eng;
+    (void)e;
+    seat_freed(ctx, stage);
+}
+
 void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev)
 {
-    pathway *pw = ctx;
+    (void)ctx;
     if (sim_engine_visiting(eng, ev->subject) == ev->arg &&
-        sim_engine_visit_token(eng, ev->subject) == ev->token) {
+        sim_engine_visit_token(eng, ev->subject) == ev->token)
         sim_engine_end_visit(eng, ev->subject);
-        seat_freed(pw, ev->arg);
-    }
 }
 
 void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev)
@@ -146,6 +155,6 @@ void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev)
     if (hours && !sim_week_is_open(hours, sim_engine_now(eng)))
         while (sim_engine_occupancy(eng, s) > 0)
             sim_engine_end_visit(eng, sim_engine_member(eng, s, sim_engine_occupancy(eng, s) - 1));
-    seat_freed(pw, s);
+    seat_freed(pw, s);   /* for a seat the capacity schedule added */
     schedule_boundary(pw, s);
 }

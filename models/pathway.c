@@ -49,11 +49,13 @@ static void rng_array_free(gsl_rng **a, int n)
 
 static sim_behaviour behaviour_of(pathway *pw, model_kind kind)
 {
-    sim_behaviour b = {NULL, NULL, pw};
+    sim_behaviour b = {.ctx = pw};
     if (kind == MODEL_SERVICE)
         b.enter = accommodation_enter;
     else if (kind == MODEL_POOL)
         b.enter = street_enter;
+    else if (kind == MODEL_DAY_SERVICE)
+        b.visit_ended = day_service_visit_ended;
     return b;
 }
 

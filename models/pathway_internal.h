@@ -78,5 +78,6 @@ void day_service_start(pathway *pw, int stage);
 void day_service_on_visit(void *ctx, sim_engine *eng, const sim_event *ev);
 void day_service_on_visit_end(void *ctx, sim_engine *eng, const sim_event *ev);
 void day_service_on_boundary(void *ctx, sim_engine *eng, const sim_event *ev);
+void day_service_visit_ended(void *ctx, sim_engine *eng, int stage, sim_id e);
 
 #endif

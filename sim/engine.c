@@ -726,6 +726,8 @@ void sim_engine_end_visit(sim_engine *eng, sim_id e)
     v->token++;
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_exit(eng->rec, s, eng->now, 0, eng->now - v->since);
+    if (st->behaviour.visit_ended)
+        st->behaviour.visit_ended(st->behaviour.ctx, eng, s, e);
 }
 
 int sim_engine_visiting(const sim_engine *eng, sim_id e)

@@ -85,6 +85,9 @@ typedef struct sim_behaviour {
     /* Entity e stopped waiting without being admitted (patience ran out).
      * Called while it is still in its stage (or in none). */
     void (*reneged)(void *ctx, sim_engine *eng, int stage, sim_id e);
+    /* Overlay stages: e's visit ended, however it ended (sim_engine_end_visit
+     * or e moving on), so a seat is free. Called once e is out. */
+    void (*visit_ended)(void *ctx, sim_engine *eng, int stage, sim_id e);
     void *ctx;
 } sim_behaviour;
 

@@ -543,7 +543,7 @@ static void arrival_that_waits_longer_than_its_patience_gives_up_and_is_discarde
     gsl_rng *r = sim_rng_new(1, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     sim_engine_set_patience_rng(eng, r);
-    sim_behaviour none = {NULL, NULL, NULL};
+    sim_behaviour none = {0};
     int S = add_patient_stage(eng, "s", 1, 2.0, none), X = add_exit(eng);
     script sc = {.n = 0};
     arrive(&sc, 0.0, 0, S);
@@ -590,8 +590,8 @@ static void blocked_user_whose_patience_runs_out_keeps_its_place(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     sim_engine_set_patience_rng(eng, r);
     int calls[MAX_STAGES] = {0};
-    sim_behaviour watch = {NULL, count_reneged, calls};
-    sim_behaviour none = {NULL, NULL, NULL};
+    sim_behaviour watch = {.reneged = count_reneged, .ctx = calls};
+    sim_behaviour none = {0};
     int A = add_patient_stage(eng, "a", 1, 100.0, watch);
     int B = add_patient_stage(eng, "b", 1, 1.0, none);
     script sc = {.n = 0};
@@ -713,7 +713,7 @@ static void flow_done(void *ctx, sim_engine *eng, const sim_event *ev)
 static sim_engine *new_flow_engine(flow *f, gsl_rng *patience_rng)
 {
     sim_engine *eng = new_engine(2000.0);
-    sim_behaviour b = {flow_enter, NULL, f};
+    sim_behaviour b = {.enter = flow_enter, .ctx = f};
     sim_schedule *three = sim_schedule_new_constant(3), *two = sim_schedule_new_constant(2);
     sim_dist *patience = sim_dist_new(SIM_DIST_EXPONENTIAL, 1.0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(three);
@@ -836,7 +836,16 @@ static const double public_by_hour[24] = {2, 2, 1, 1, 1, 2, 1, 1, 2, 1, 2, 2, 2,
 typedef struct visit_script {
     sim_id people[3];
     int done;
+    int ended;      /* visit_ended calls, each with its visitor already out */
 } visit_script;
+
+static void count_visit_ended(void *ctx, sim_engine *eng, int stage, sim_id e)
+{
+    visit_script *vs = ctx;
+    CU_ASSERT_EQUAL(stage, V_REST);
+    CU_ASSERT_EQUAL(sim_engine_visiting(eng, e), -1);
+    vs->ended++;
+}
 
 static void on_visit_step(void *ctx, sim_engine *eng, const sim_event *ev)
 {
@@ -871,14 +880,15 @@ static void visit_leaves_the_public_space_only_from_a_public_stage(void)
     sim_stage_config c = stage_config("street");
     c.public_space = 1;
     CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_STREET);
+    visit_script vs = {{-1, -1, -1}, 0, 0};
     sim_schedule *three = sim_schedule_new_constant(3);
     c = stage_config("rest");
     c.overlay = 1;
     c.capacity = three;
+    c.behaviour = (sim_behaviour){.visit_ended = count_visit_ended, .ctx = &vs};
     CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_REST);
     sim_schedule_free(three);
     CU_ASSERT_EQUAL_FATAL(add_stage(eng, "hotel", 2), V_HOTEL);
-    visit_script vs = {{-1, -1, -1}, 0};
     int type = sim_engine_add_handler(eng, on_visit_step, &vs);
     CU_ASSERT_FATAL(type >= 0);
 
@@ -896,7 +906,9 @@ static void visit_leaves_the_public_space_only_from_a_public_stage(void)
 
     for (int h = 0; h < 24; h++)
         CU_ASSERT_DOUBLE_EQUAL(sim_record_public_by_hour(sim_engine_record(eng), 0, h), public_by_hour[h], 1e-9);
-    /* Four visits ended (one by the move), of 3, 2, 1 and 1 hours. */
+    /* Four visits ended (one by the move), of 3, 2, 1 and 1 hours, and the
+     * rest area heard of each, the move's included. */
+    CU_ASSERT_EQUAL(vs.ended, 4);
     CU_ASSERT_EQUAL(sim_engine_occupancy(eng, V_REST), 0);
     CU_ASSERT_DOUBLE_EQUAL(metric(eng, V_REST, SIM_METRIC_EXITS), 4, 1e-9);
     CU_ASSERT_DOUBLE_EQUAL(metric(eng, V_REST, SIM_METRIC_STAY_MEAN_DAYS), 7.0 / 4 / 24, 1e-12);
