@@ -24,7 +24,11 @@ docs/model.md and sim/engine.h describe:
   open; a request with a free seat brings in a random street member not
   already inside (a few tries) for an exponential visit, which leads to a
   referral with probability `referral`; requests finding every seat taken
-  are lost; everyone leaves at closing time;
+  are lost, so none is drawn while the area is full (from the admission
+  that takes the last seat until a seat frees or seats are added), and a
+  visit that closing time cuts gets no end timeout: the same processes, with
+  the event economy of parcours (`models/day_service.c`); everyone leaves at
+  closing time;
 - service stages (ASSORE, CAARUD, downstream places) as SimPy
   PriorityResources whose capacity schedule is enforced by "phantom" holders
   at a higher priority, so that decreases never evict (freed places go to
@@ -382,6 +386,7 @@ class Stage:
             self.visit = Dist(spec["visit"])
             self.referral_p = float(spec.get("referral", 0.0))
             self.visitors = []
+            self.freed = None              # triggered by the next freed seat
 
 
 class Model:
@@ -690,8 +695,11 @@ class Model:
             if t >= self.horizon:
                 return
             yield env.timeout(t - env.now)
-            if len(ds.visitors) >= ds.capacity.value(t) or not pool.members:
-                continue                        # every seat taken: lost
+            if len(ds.visitors) >= ds.capacity.value(t):
+                yield self.seat_freed(ds)       # every seat taken (seats removed)
+                continue
+            if not pool.members:
+                continue
             for _ in range(8):                  # a few tries to find someone outside
                 p = pool.members[int(rng.random() * len(pool.members))]
                 if p.visiting is None:
@@ -701,11 +709,25 @@ class Model:
             p.visiting = ds
             p.visit_token += 1
             ds.visitors.append(p)
-            end = env.timeout(ds.visit.sample(rng))
-            token = p.visit_token
-            end.callbacks.append(lambda _ev, p=p, token=token: self.visit_over(p, token))
+            length = ds.visit.sample(rng)
+            if env.now + length < ds.hours.next_change(env.now):   # else closing ends it
+                end = env.timeout(length)
+                token = p.visit_token
+                end.callbacks.append(lambda _ev, p=p, token=token: self.visit_over(p, token))
             if rng.random() < ds.referral_p:
                 self.refer(p)
+            if len(ds.visitors) >= ds.capacity.value(env.now):
+                yield self.seat_freed(ds)       # the last seat taken: requests stop
+
+    def seat_freed(self, ds):
+        """An event for the next freed seat: a visit's end (however it ends) or
+        a capacity change, which may add one."""
+        env = self.env
+        ds.freed = env.event()
+        nxt = ds.capacity.next_change(env.now)
+        if nxt < self.horizon:
+            return ds.freed | env.timeout(nxt - env.now)
+        return ds.freed
 
     def visit_over(self, p, token):
         if p.visiting is not None and p.visit_token == token:
@@ -713,9 +735,12 @@ class Model:
 
     @staticmethod
     def end_visit(p):
-        p.visiting.visitors.remove(p)
+        ds = p.visiting
+        ds.visitors.remove(p)
         p.visiting = None
         p.visit_token += 1
+        if ds.freed is not None and not ds.freed.triggered:
+            ds.freed.succeed()
 
     def closer(self, ds):
         """Everyone leaves a rest area at closing time."""
