@@ -11,10 +11,10 @@
  * the service is full: the admission that takes the last seat stops the
  * requests, and the next one is drawn from the moment a seat frees, however
  * it frees (the engine reports every end of a visit, a visitor moving on
- * included). Poisson requests have independent increments, so this is the same
- * process, without the events that could only be turned away (7% of Paris
- * events). A request can still find the service full after the capacity
- * schedule removed seats; it stops the requests the same way.
+ * included). Poisson requests have independent increments, so this is the
+ * same process, without the events that could only be turned away (7% of
+ * Paris events). A request can still find the service full after the
+ * capacity schedule removed seats; it stops the requests the same way.
  *
  * Likewise a visit that would last past closing time gets no end event:
  * the closing ends it first (its boundary event runs before any other
