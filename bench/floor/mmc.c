@@ -12,7 +12,10 @@
  * must not pay for a different generator or sampler, or the ratio would
  * flatter parcours: MT19937 costs the floor about 8 ns more per customer
  * on the bench machine, and gsl_ran_exponential (log1p) about 27 (two
- * draws of 13-14 ns each).
+ * draws of 13-14 ns each). Built with -DGSL_EXPONENTIAL it draws as issue
+ * 6 describes the floor instead, through gsl_ran_exponential on the same
+ * generator; bench/run builds it as floor_mm1_gsl and floor_mmc_gsl and
+ * reports both ratios.
  *
  * Build from the repository root, after a Release build in build/ (bench/run
  * builds the four floors in build-bench/bench/), with the Release build's
@@ -41,6 +44,7 @@
 #include "sim/record.h"
 #include "sim/rng_mrg32k3a.h"
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +241,16 @@ struct model {
 #endif
 };
 
+/* An exponential draw of the given mean: parcours' sampler, or GSL's. */
+static double draw_exponential(struct model *m, double mean)
+{
+#ifdef GSL_EXPONENTIAL
+    return gsl_ran_exponential(m->rng, mean);
+#else
+    return sim_dist_exponential(m->rng, mean);
+#endif
+}
+
 static void start_service(struct model *m, double now, double arrived)
 {
     double since = arrived;
@@ -246,14 +260,14 @@ static void start_service(struct model *m, double now, double arrived)
     m->total_system_time += now - arrived;
     since = now;
 #endif
-    double service = sim_dist_exponential(m->rng, 1.0 / SERVICE_RATE);
+    double service = draw_exponential(m, 1.0 / SERVICE_RATE);
     heap_push(&m->events, now + service, EV_DEPARTURE, since);
     m->busy++;
 }
 
 static void on_arrival(struct model *m, double now)
 {
-    double gap = sim_dist_exponential(m->rng, 1.0 / ARRIVAL_RATE);
+    double gap = draw_exponential(m, 1.0 / ARRIVAL_RATE);
     heap_push(&m->events, now + gap, EV_ARRIVAL, 0.0);
     if (m->busy == SERVERS) {
         fifo_push(&m->waiting, now);
