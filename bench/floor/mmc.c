@@ -18,7 +18,7 @@
  * reports both ratios.
  *
  * Build from the repository root, after a Release build in build/ (bench/run
- * builds the four floors in build-bench/bench/), with the Release build's
+ * builds the six floors in build-bench/bench/), with the Release build's
  * link-time optimisation:
  * gcc -O3 -flto -std=c11 -Wall -Wextra -Werror -I. bench/floor/mmc.c \
  *     build/libparcours_sim.a -lgsl -lgslcblas -lm -o floor_mmc
