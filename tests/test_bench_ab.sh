@@ -1,0 +1,59 @@
+#!/bin/sh
+# test_bench_ab.sh -- bench/ab, the comparison of two builds, on binaries
+# given by path (no build): its verdicts on a known same, a known
+# different output and a known slowdown, and its errors.
+#
+# usage: tests/test_bench_ab.sh [PARCOURS_BINARY]   (run from the source tree)
+#
+# The "builds" are the same parcours, bare or behind a wrapper: one that
+# changes the seed (other bytes) and one that runs the same command twice
+# (twice the CPU time, so NEW / BASE is near 2 and far from the 10%
+# allowed). M/M/1 with 1e5 customers: about 15 ms a run. Takes a few
+# seconds.
+#
+# Exit status: 0 passed, 1 failed.
+set -eu
+
+PARCOURS_BIN=$(realpath "${1:-${PARCOURS:-build/parcours}}")
+AB="bench/ab --scenario mm1 --set sources.arrivals.limit=100000 --pairs 6"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+    echo "FAIL: $*"
+    cat "$work/out" "$work/err" 2>/dev/null
+    exit 1
+}
+
+# expect STATUS TEXT COMMAND...: the exit status and a line of the report.
+expect() {
+    want=$1 text=$2
+    shift 2
+    status=0
+    "$@" >"$work/out" 2>"$work/err" || status=$?
+    [ "$status" -eq "$want" ] || fail "$* exited $status, expected $want"
+    grep -q -- "$text" "$work/out" "$work/err" || fail "$*: no \"$text\" in its output"
+}
+
+cat >"$work/other_seed" <<EOF
+#!/bin/sh
+exec "$PARCOURS_BIN" "\$@" --seed 2
+EOF
+cat >"$work/twice" <<EOF
+#!/bin/sh
+"$PARCOURS_BIN" "\$@" && exec "$PARCOURS_BIN" "\$@"
+EOF
+chmod +x "$work/other_seed" "$work/twice"
+
+expect 0 "outputs: the same bytes" $AB --same-bytes "$PARCOURS_BIN" "$PARCOURS_BIN"
+expect 0 "95% interval .* (order statistics of 6 pairs, coverage 96.9%)" $AB "$PARCOURS_BIN" "$PARCOURS_BIN"
+expect 1 "outputs: DIFFER (.*summary.json" $AB --same-bytes "$PARCOURS_BIN" "$work/other_seed"
+expect 1 "regression guard, at most 10% slower: FAILED" $AB --max-slowdown 10 "$PARCOURS_BIN" "$work/twice"
+expect 0 "NEW is faster than BASE beyond the noise" $AB --max-slowdown 10 "$work/twice" "$PARCOURS_BIN"
+expect 0 "regression guard, at most 10% slower: passed" $AB --max-slowdown 10 "$work/twice" "$PARCOURS_BIN"
+
+# Errors: exit 2 with the reason.
+expect 2 "neither a parcours binary nor a revision git knows" $AB no-such-revision-xyz "$PARCOURS_BIN"
+expect 2 "6 pairs at least" bench/ab --pairs 3 --max-slowdown 10 "$PARCOURS_BIN" "$PARCOURS_BIN"
+expect 2 "no such file" bench/ab --scenario nowhere.json "$PARCOURS_BIN" "$PARCOURS_BIN"
+echo "bench/ab: same bytes, other bytes, a slowdown and bad arguments all told apart"
