@@ -56,4 +56,5 @@ expect 0 "regression guard, at most 10% slower: passed" $AB --max-slowdown 10 "$
 expect 2 "neither a parcours binary nor a revision git knows" $AB no-such-revision-xyz "$PARCOURS_BIN"
 expect 2 "6 pairs at least" bench/ab --pairs 3 --max-slowdown 10 "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 2 "no such file" bench/ab --scenario nowhere.json "$PARCOURS_BIN" "$PARCOURS_BIN"
+expect 2 "no such folder" bench/ab --json /nonexistent/ab.json "$PARCOURS_BIN" "$PARCOURS_BIN"
 echo "bench/ab: same bytes, other bytes, a slowdown and bad arguments all told apart"
