@@ -77,6 +77,7 @@ static int add_stages(pathway *pw)
         c.overlay = st->kind == MODEL_DAY_SERVICE;
         c.can_leave = st->n_hazards > 0;
         c.public_space = st->kind == MODEL_POOL;
+        c.pool = st->kind == MODEL_DAY_SERVICE ? st->pool : -1;
         c.behaviour = behaviour_of(pw, st->kind);
         if (sim_engine_add_stage(pw->eng, &c) != s)
             return -1;

@@ -49,6 +49,13 @@ typedef struct stage {
     uint8_t level_of_value[256];
     int absorbing, overlay, can_leave, public_space;
     long n_blocked;             /* members waiting to move on */
+    int pool;                   /* overlays: the stage of every visitor, or -1 */
+    /* cfg.outside_share: members on a visit (of an overlay whose pool this
+     * is), and the integral of the share of members not on one (see
+     * outside_until). */
+    int outside_share;
+    long away;
+    double outside_days, n_since, away_int, away_since;
     int in_worklist;
     int mark;                   /* deadlock search */
     sim_behaviour behaviour;
@@ -236,6 +243,8 @@ int sim_engine_add_stage(sim_engine *eng, const sim_stage_config *cfg)
     st->overlay = cfg->overlay;
     st->can_leave = cfg->can_leave;
     st->public_space = cfg->public_space;
+    st->pool = cfg->overlay ? cfg->pool : -1;
+    st->outside_share = cfg->outside_share;
     st->behaviour = cfg->behaviour;
     st->cap_now = INFINITY;
     return eng->n_stages++;
@@ -368,6 +377,42 @@ static void public_change(sim_engine *eng, long delta)
     sim_record_public(eng->rec, eng->now, (double)eng->public_level);
 }
 
+/* The integral of the share outside visits, (n - away) / n, is kept in
+ * two parts so that a visit, far more frequent than a change of members,
+ * costs no division: away_int integrates `away` since the last change of
+ * n (n_since), and at that change the stretch's share is folded into
+ * outside_days as its length minus away_int / n. */
+static double outside_until(const stage *st, double now)
+{
+    if (st->occupancy <= 0)
+        return st->outside_days;
+    double away_int = st->away_int + (now - st->away_since) * (double)st->away;
+    return st->outside_days + (now - st->n_since) - away_int / (double)st->occupancy;
+}
+
+/* Before a change of the stage's members. */
+static void outside_fold(const sim_engine *eng, stage *st)
+{
+    st->outside_days = outside_until(st, eng->now);
+    st->n_since = st->away_since = eng->now;
+    st->away_int = 0;
+}
+
+static void away_change(sim_engine *eng, int pool, long delta)
+{
+    stage *st = &eng->stages[pool];
+    if (st->outside_share) {
+        st->away_int += (eng->now - st->away_since) * (double)st->away;
+        st->away_since = eng->now;
+        st->away += delta;
+    }
+}
+
+double sim_engine_outside_days(const sim_engine *eng, int s)
+{
+    return outside_until(&eng->stages[s], eng->now);
+}
+
 static void push_work(sim_engine *eng, int s)
 {
     if (!eng->stages[s].in_worklist) {
@@ -491,6 +536,8 @@ static void enter(sim_engine *eng, sim_id e, int to, double wait)
     if (st->occupancy >= st->cap_now)
         invariant_broken(eng, "stage %s admitted above its capacity", st->id);
     sim_entity *x = &eng->entities[e];
+    if (st->outside_share)
+        outside_fold(eng, st);
     if (add_member(eng, st, e, &x->member_index) != 0)
         return;
     x->stage = to;
@@ -510,6 +557,8 @@ static void leave(sim_engine *eng, sim_id e, int positive)
     if (from < 0)
         return;
     stage *st = &eng->stages[from];
+    if (st->outside_share)
+        outside_fold(eng, st);
     remove_member(eng, st, x->member_index, 0);
     x->stage = -1;
     x->token++;
@@ -551,6 +600,8 @@ void sim_engine_place(sim_engine *eng, sim_id e, int to, double elapsed)
         return;
     }
     sim_entity *x = &eng->entities[e];
+    if (st->outside_share)
+        outside_fold(eng, st);
     if (add_member(eng, st, e, &x->member_index) != 0)
         return;
     x->stage = to;
@@ -706,6 +757,10 @@ int sim_engine_visit(sim_engine *eng, sim_id e, int s)
     v->since = eng->now;
     if (w->home_public)
         public_change(eng, -1);
+    if (st->pool >= 0) {
+        assert(eng->entities[e].stage == st->pool);
+        away_change(eng, st->pool, +1);
+    }
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_add(eng->rec, s, SIM_RAW_ADMISSIONS, eng->now, 1.0);
     return 1;
@@ -723,6 +778,8 @@ void sim_engine_end_visit(sim_engine *eng, sim_id e)
     w->stage = -1;
     if (w->home_public)
         public_change(eng, +1);
+    if (st->pool >= 0)
+        away_change(eng, st->pool, -1);
     v->token++;
     sim_record_occupancy(eng->rec, s, eng->now, (double)st->occupancy);
     sim_record_exit(eng->rec, s, eng->now, 0, eng->now - v->since);
@@ -878,6 +935,8 @@ void sim_engine_reset(sim_engine *eng)
         st->occupancy = 0;
         st->n_waiting = 0;
         st->n_blocked = 0;
+        st->away = 0;
+        st->outside_days = st->n_since = st->away_int = st->away_since = 0;
         st->mark = 0;
         st->in_worklist = 0;
         for (int l = 0; l < st->n_levels; l++)

@@ -124,6 +124,9 @@ typedef struct sim_stage_config {
     int can_leave;                  /* members may leave other than by being admitted
                                        elsewhere (exit hazards): never deadlocked */
     int public_space;               /* members count as present in the public space */
+    int pool;                       /* overlays: the stage all visitors are members of,
+                                       or -1 (any) */
+    int outside_share;              /* keep sim_engine_outside_days for this stage */
     sim_behaviour behaviour;
 } sim_stage_config;
 
@@ -191,6 +194,12 @@ void sim_engine_discard(sim_engine *eng, sim_id e);
  * engine.c): read it through these, not through the entity. */
 int sim_engine_visit(sim_engine *eng, sim_id e, int overlay_stage);
 void sim_engine_end_visit(sim_engine *eng, sim_id e);
+/* The integral over [0, now] of the share of a stage's members not on a
+ * visit (0 while it is empty), in days; needs cfg.outside_share, and the
+ * overlays' `pool` so that their visits count. Multiplied by a rate per
+ * day, it is the expected number of meetings, at that rate, of a member
+ * drawn at random who turns out to be outside any visit. */
+double sim_engine_outside_days(const sim_engine *eng, int stage);
 /* The overlay stage e is visiting, -1 if none. */
 int sim_engine_visiting(const sim_engine *eng, sim_id e);
 /* Bumped whenever a visit of e ends: events about a visit carry it. */

@@ -187,6 +187,7 @@ static sim_stage_config stage_config(const char *id)
     c.id = id;
     c.queue_cap = -1;
     c.priority_attr = -1;
+    c.pool = -1;
     return c;
 }
 
@@ -834,6 +835,7 @@ static const visit_step visit_steps[] = {
 static const double public_by_hour[24] = {2, 2, 1, 1, 1, 2, 1, 1, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
 
 typedef struct visit_script {
+    const visit_step *steps;
     sim_id people[3];
     int done;
     int ended;      /* visit_ended calls, each with its visitor already out */
@@ -850,7 +852,7 @@ static void count_visit_ended(void *ctx, sim_engine *eng, int stage, sim_id e)
 static void on_visit_step(void *ctx, sim_engine *eng, const sim_event *ev)
 {
     visit_script *vs = ctx;
-    const visit_step *st = &visit_steps[ev->arg];
+    const visit_step *st = &vs->steps[ev->arg];
     sim_id e = vs->people[st->who];
     uint32_t token = sim_engine_visit_token(eng, e);
     switch (st->kind) {
@@ -880,7 +882,7 @@ static void visit_leaves_the_public_space_only_from_a_public_stage(void)
     sim_stage_config c = stage_config("street");
     c.public_space = 1;
     CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_STREET);
-    visit_script vs = {{-1, -1, -1}, 0, 0};
+    visit_script vs = {visit_steps, {-1, -1, -1}, 0, 0};
     sim_schedule *three = sim_schedule_new_constant(3);
     c = stage_config("rest");
     c.overlay = 1;
@@ -918,6 +920,52 @@ static void visit_leaves_the_public_space_only_from_a_public_stage(void)
     sim_engine_free(eng);
 }
 
+/* Patrols meet the members of a pool who are not on a visit: the engine
+ * integrates their share. A and B on the street, whose rest area takes
+ * its visitors from it; then both leave for the hotel. */
+static const visit_step share_steps[] = {
+    {6, V_VISIT, 0, V_REST},    /* share 1/2 */
+    {12, V_END, 0, 0},          /* 1 */
+    {14, V_VISIT, 1, V_REST},   /* 1/2 */
+    {18, V_MOVE, 1, V_HOTEL},   /* the move ends B's visit; A alone, outside: 1 */
+    {20, V_MOVE, 0, V_HOTEL},   /* nobody left: 0 */
+};
+
+static void share_of_a_pool_outside_visits_is_integrated(void)
+{
+    sim_engine *eng = new_engine(1.0);
+    sim_stage_config c = stage_config("street");
+    c.public_space = 1;
+    c.outside_share = 1;
+    CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_STREET);
+    visit_script vs = {share_steps, {-1, -1, -1}, 0, 0};
+    c = stage_config("rest");
+    c.overlay = 1;
+    c.pool = V_STREET;
+    CU_ASSERT_EQUAL_FATAL(sim_engine_add_stage(eng, &c), V_REST);
+    CU_ASSERT_EQUAL_FATAL(add_stage(eng, "hotel", 2), V_HOTEL);
+    int type = sim_engine_add_handler(eng, on_visit_step, &vs);
+    CU_ASSERT_FATAL(type >= 0);
+
+    for (int rep = 0; rep < 2; rep++) {   /* the second checks the reset */
+        sim_engine_reset(eng);
+        vs.done = 0;
+        for (int p = 0; p < 2; p++) {
+            vs.people[p] = sim_engine_spawn(eng);
+            CU_ASSERT_FATAL(vs.people[p] >= 0);
+            sim_engine_place(eng, vs.people[p], V_STREET, 0.0);
+        }
+        int n = (int)(sizeof share_steps / sizeof share_steps[0]);
+        for (int i = 0; i < n; i++)
+            sim_engine_schedule(eng, share_steps[i].hour / 24.0, SIM_PRIORITY_DEFAULT, type, -1, 0, i);
+        CU_ASSERT_EQUAL_FATAL(sim_engine_run(eng), SIM_OK);
+        CU_ASSERT_EQUAL(vs.done, n);
+        /* 6 h at 1, 6 at 1/2, 2 at 1, 4 at 1/2, 2 at 1, 4 at 0. */
+        CU_ASSERT_DOUBLE_EQUAL(sim_engine_outside_days(eng, V_STREET), 15.0 / 24, 1e-12);
+    }
+    sim_engine_free(eng);
+}
+
 static const cu_table_test tests[] = {
     {"full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served",
      full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served},
@@ -943,6 +991,7 @@ static const cu_table_test tests[] = {
      every_spawned_entity_is_absorbed_discarded_or_present},
     {"visit_leaves_the_public_space_only_from_a_public_stage",
      visit_leaves_the_public_space_only_from_a_public_stage},
+    {"share_of_a_pool_outside_visits_is_integrated", share_of_a_pool_outside_visits_is_integrated},
 };
 
 int main(void)
