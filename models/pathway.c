@@ -78,6 +78,9 @@ static int add_stages(pathway *pw)
         c.can_leave = st->n_hazards > 0;
         c.public_space = st->kind == MODEL_POOL;
         c.pool = st->kind == MODEL_DAY_SERVICE ? st->pool : -1;
+        for (int p = 0; p < spec->n_patrols; p++)
+            if (spec->patrols[p].stage == s)
+                c.outside_share = 1;   /* the patrols' tallies (patrol.c) */
         c.behaviour = behaviour_of(pw, st->kind);
         if (sim_engine_add_stage(pw->eng, &c) != s)
             return -1;
@@ -92,6 +95,7 @@ static int add_handlers(pathway *pw)
     pw->ev_exit = sim_engine_add_handler(eng, exits_on_exit, pw);
     pw->ev_arrival = sim_engine_add_handler(eng, source_on_arrival, pw);
     pw->ev_contact = sim_engine_add_handler(eng, patrol_on_contact, pw);
+    pw->ev_tally = sim_engine_add_handler(eng, patrol_on_tally, pw);
     pw->ev_visit = sim_engine_add_handler(eng, day_service_on_visit, pw);
     pw->ev_visit_end = sim_engine_add_handler(eng, day_service_on_visit_end, pw);
     pw->ev_boundary = sim_engine_add_handler(eng, day_service_on_boundary, pw);
@@ -128,11 +132,12 @@ pathway *pathway_new(const model_spec *spec)
     pw->patrol_piece = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_piece);
     pw->stage_picks = calloc((size_t)spec->n_stages + 1, sizeof *pw->stage_picks);
     pw->patrol_picks = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_picks);
+    pw->patrol_stretch = calloc((size_t)spec->n_patrols + 1, sizeof *pw->patrol_stretch);
     pw->source_piece = calloc((size_t)spec->n_sources + 1, sizeof *pw->source_piece);
     if (!pw->eng || !pw->patience_rng || !pw->initial_rng || !pw->stage_rng ||
         !pw->source_rng || !pw->patrol_rng || !pw->source_count || !pw->day_full ||
         !pw->day_close || !pw->stage_piece || !pw->patrol_piece || !pw->source_piece ||
-        !pw->stage_picks || !pw->patrol_picks)
+        !pw->stage_picks || !pw->patrol_picks || !pw->patrol_stretch)
         goto err;
     if (add_stages(pw) != 0 || add_handlers(pw) != 0)
         goto err;
@@ -160,6 +165,7 @@ void pathway_free(pathway *pw)
     free(pw->patrol_piece);
     free(pw->stage_picks);
     free(pw->patrol_picks);
+    free(pw->patrol_stretch);
     free(pw->source_piece);
     free(pw);
 }

@@ -13,6 +13,13 @@ typedef struct street_picks {
     uint64_t next[2];
 } street_picks;
 
+/* A patrol's stretch of constant rate, whose contacts other than offers
+ * are tallied at its end (patrol.c): its start, that rate (per day) and
+ * sim_engine_outside_days of the pool at its start. */
+typedef struct patrol_stretch {
+    double from, rate, outside;
+} patrol_stretch;
+
 /* sim_entity.flags. READY: the stay in the current stage is over (cleared
  * on entering a stage). LISTED_READY: a census lists the person as ready,
  * so their first stay is already over. */
@@ -34,7 +41,8 @@ struct pathway {
     sim_nhpp_piece *source_piece;  /* per source: arrival rate in force */
     street_picks *stage_picks;     /* per stage: a day service's picks of visitors */
     street_picks *patrol_picks;    /* per patrol: its picks of people to contact */
-    int ev_ready, ev_exit, ev_arrival, ev_contact, ev_visit, ev_visit_end,
+    patrol_stretch *patrol_stretch; /* per patrol: the stretch being tallied */
+    int ev_ready, ev_exit, ev_arrival, ev_contact, ev_tally, ev_visit, ev_visit_end,
         ev_boundary, ev_transition;
 };
 
@@ -71,7 +79,10 @@ void street_picks_advance(pathway *pw, int pool, street_picks *p, gsl_rng *r);
 
 /* patrol.c */
 void patrol_start(pathway *pw, int patrol);
+/* An offer of a referral (a contact that may change something). */
 void patrol_on_contact(void *ctx, sim_engine *eng, const sim_event *ev);
+/* The end of a stretch: the other contacts made in it, tallied. */
+void patrol_on_tally(void *ctx, sim_engine *eng, const sim_event *ev);
 
 /* day_service.c */
 void day_service_start(pathway *pw, int stage);

@@ -15,7 +15,8 @@
  *      service: the continuous-time Markov chain solved here with GSL;
  *   6. a nonhomogeneous Poisson source: Poisson counts per window;
  *   7. a rest area whose visits are cut at closing time: mean visit and
- *      Little's law; and a rest area that fills, open all week: Erlang B;
+ *      Little's law; a rest area that fills, open all week: Erlang B; and
+ *      patrols beside it, whose contacts meet people outside it;
  *   8. confidence intervals that cover: an M/M/infinity station's number
  *      present at t, (lambda/mu)(1 - exp(-mu t)), covered by 92.9-97.1% of
  *      1,000 independent 95% intervals; and the intervals that runs report
@@ -661,6 +662,37 @@ static void rest_area_that_fills_loses_requests_as_erlang_b_says(void)
     finish(&c, 1);
 }
 
+/* patrol.json: a pool of N = 40 that never changes, whose rest area is
+ * the M/M/10/10 loss system of offered load 8 (open all week), and two
+ * patrols: weekdays 09:30-17:30 at 4 contacts an hour, Saturdays 23:00 to
+ * Sunday 01:00 at 6. A contact is made when its random person is not in
+ * the rest area: in the long run, a share 1 - 8 (1 - B) / N of the time.
+ * Over 50 whole weeks that is 50 x (5 x 8 x 4 + 2 x 6) contacts times the
+ * share; on a Sunday alone, the Saturday patrol's last hour, 6 times it.
+ * Patrols make events of their referral offers only and tally the other
+ * contacts per stretch of constant rate (patrol.c): a tally that missed
+ * visitors, the offers or the split of a stretch at midnight misses these
+ * by a gross error. */
+static void patrol_contacts_meet_the_people_outside_the_rest_area(void)
+{
+    const double n = 40, a = 8, b = erlang_b(10, a), share = 1 - a * (1 - b) / n;
+    checks c;
+    begin(&c, "Patrols beside a rest area that fills (scenarios/check/patrol.json)");
+    model_spec *spec = load("patrol.json", NULL, 0);
+    CU_ASSERT_FATAL(spec != NULL);
+    int street = stage_of(spec, "street");
+    int weeks = window_of(spec, "weeks"), sunday = window_of(spec, "sunday");
+    CU_ASSERT_FATAL(weeks >= 0 && sunday >= 0);
+    experiment *x = run_all(spec);
+    CU_ASSERT_FATAL(x != NULL);
+    judge_metric(&c, "contacts over 50 weeks", 50 * (5 * 8 * 4 + 2 * 6) * share, x, weeks, street,
+                 SIM_METRIC_CONTACTS);
+    judge_metric(&c, "contacts on a Sunday", 6 * share, x, sunday, street, SIM_METRIC_CONTACTS);
+    experiment_free(x);
+    model_spec_free(spec);
+    finish(&c, 1);
+}
+
 /* ---- 8. Confidence intervals that cover ------------------------------------------ */
 
 /* mminf.json: Poisson arrivals at 20 per day into an unlimited station with
@@ -764,6 +796,8 @@ int main(void)
                      visits_cut_at_closing_have_the_exact_mean_length) ||
         !CU_add_test(s, "a rest area that fills loses requests as Erlang B says",
                      rest_area_that_fills_loses_requests_as_erlang_b_says) ||
+        !CU_add_test(s, "patrol contacts meet the people outside the rest area",
+                     patrol_contacts_meet_the_people_outside_the_rest_area) ||
         !CU_add_test(s, "M/M/inf: 1,000 intervals cover the exact mean at time t 92.9-97.1% of the time",
                      mminf_intervals_cover_the_exact_mean_at_time_t) ||
         !CU_add_test(s, "runs with 200 seeds report intervals that cover a known mean 90-99% of the time",

@@ -19,7 +19,10 @@ docs/model.md and sim/engine.h describe:
 - a street pool (no capacity) with competing exit hazards drawn on entry;
 - outreach patrols: Poisson contacts at contacts_per_hour during their weekly
   hours; a contact meets a random street member not inside a rest area, who
-  accepts a referral with probability `accept` unless already referred;
+  accepts a referral with probability `accept` unless already referred. Only
+  the contacts that offer a referral (probability `accept`, independently)
+  are drawn, a Poisson process at contacts_per_hour x accept: the others
+  change nothing this model measures (parcours tallies them, patrol.c);
 - rest areas (day services): visit requests Poisson at visits_per_hour while
   open; a request with a free seat brings in a random street member not
   already inside (a few tries) for an exponential visit, which leads to a
@@ -668,8 +671,10 @@ class Model:
         env = self.env
         pool = self.stages[pt["pool"]]
         hours = Hours(pt["hours"], self.clock.weekday0()) if "hours" in pt else None
-        rate = Scaled(Schedule(pt["contacts_per_hour"], self.clock), 24.0)
         accept = float(pt["accept"])
+        if accept <= 0:
+            return
+        rate = Scaled(Schedule(pt["contacts_per_hour"], self.clock), 24.0 * accept)
         rng = self.rng
         while True:
             t = poisson_next(rng, env.now, rate, hours, self.horizon)
@@ -678,7 +683,7 @@ class Model:
             yield env.timeout(t - env.now)
             if pool.members:
                 p = pool.members[int(rng.random() * len(pool.members))]
-                if p.visiting is None and not p.waiting and rng.random() < accept:
+                if p.visiting is None and not p.waiting:
                     self.refer(p)
 
     @staticmethod
