@@ -47,14 +47,13 @@ static void schedule_offer(pathway *pw, int p)
 static void start_stretch(pathway *pw, int p)
 {
     const model_patrol *pt = &pw->spec->patrols[p];
+    if (pt->contacts_per_hour == NULL || !(pt->accept < 1))
+        return;   /* every contact is an offer: nothing to tally */
     sim_engine *eng = pw->eng;
     double now = sim_engine_now(eng);
     patrol_stretch *sr = &pw->patrol_stretch[p];
-    double rate = 0, end = INFINITY;
-    if (pt->contacts_per_hour != NULL) {
-        rate = sim_schedule_value(pt->contacts_per_hour, now) * 24.0 * (1.0 - pt->accept);
-        end = sim_schedule_next_change(pt->contacts_per_hour, now);
-    }
+    double rate = sim_schedule_value(pt->contacts_per_hour, now) * 24.0 * (1.0 - pt->accept);
+    double end = sim_schedule_next_change(pt->contacts_per_hour, now);
     if (pt->hours != NULL) {
         if (!sim_week_is_open(pt->hours, now))
             rate = 0;
