@@ -52,15 +52,9 @@ static void start_stretch(pathway *pw, int p)
     sim_engine *eng = pw->eng;
     double now = sim_engine_now(eng);
     patrol_stretch *sr = &pw->patrol_stretch[p];
-    double rate = sim_schedule_value(pt->contacts_per_hour, now) * 24.0 * (1.0 - pt->accept);
-    double end = sim_schedule_next_change(pt->contacts_per_hour, now);
-    if (pt->hours != NULL) {
-        if (!sim_week_is_open(pt->hours, now))
-            rate = 0;
-        double w = sim_week_next_change(pt->hours, now);
-        if (w < end)
-            end = w;
-    }
+    sim_nhpp_piece piece;
+    sim_nhpp_piece_at(&piece, now, pt->contacts_per_hour, pt->hours, 24.0 * (1.0 - pt->accept));
+    double rate = piece.rate, end = piece.until;
     if (rate > 0 && floor(now) + 1 < end)
         end = floor(now) + 1;
     sr->from = now;

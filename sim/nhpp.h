@@ -21,6 +21,12 @@ typedef struct sim_nhpp_piece {
 
 void sim_nhpp_piece_reset(sim_nhpp_piece *piece);
 
+/* Makes *piece the one in force at t: from t until the next change of the
+ * schedule or of the opening hours, at rate (scale x the schedule's value,
+ * 0 while closed). rate must not be NULL. */
+void sim_nhpp_piece_at(sim_nhpp_piece *piece, double t, const sim_schedule *rate, const sim_week *hours,
+                       double scale);
+
 /* Time of the next event after t, or INFINITY if none before `horizon`.
  * rate: events per day (NULL means 0); hours: NULL means always open;
  * scale multiplies the schedule (e.g. 24 for a rate per hour). *piece is
