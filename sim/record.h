@@ -92,7 +92,7 @@ void sim_record_add(sim_record *rec, int stage, sim_raw what, double t, double v
 void sim_record_admission(sim_record *rec, int stage, double t, double wait);
 void sim_record_exit(sim_record *rec, int stage, double t, int positive, double stay);
 /* Records the census of a stage from the elapsed times of those present
- * (the array is sorted in place). */
+ * (the array is reordered). */
 void sim_record_census(sim_record *rec, int census, int stage, double *elapsed, size_t n);
 /* Integrates every level up to the end time t. */
 void sim_record_finish(sim_record *rec, double t);
