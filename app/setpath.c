@@ -117,7 +117,10 @@ int setpath_apply(cJSON *root, const char *assignment, diag *d)
     }
     size_t plen = (size_t)(eq - assignment);
     char *path = malloc(plen + 1);
-    cJSON *value = cJSON_Parse(eq + 1);
+    /* JSON only as a whole: cJSON_Parse would read end=2019-06-30 as the
+     * number 2019 and drop the rest. Anything else is text, so that dates
+     * and ids need no quotes on a command line. */
+    cJSON *value = cJSON_ParseWithOpts(eq + 1, NULL, 1);
     if (value == NULL)
         value = cJSON_CreateString(eq + 1);
     if (path == NULL || value == NULL) {

@@ -204,6 +204,28 @@ static void set_makes_absent_objects(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "outptus: unknown key (did you mean \"outputs\"?)"));
 }
 
+/* A VALUE that is not JSON as a whole is text: --set end=2020-03-01 is the
+ * date, not the number 2020 that a JSON parser reads from its start. */
+static void set_value_is_json_only_as_a_whole(void)
+{
+    const char *text = "{\"name\": \"t\", \"start\": \"2020-01-01\", \"end\": \"2020-01-10\", "
+                       "\"stages\": [{\"id\": \"a\", \"kind\": \"service\", \"capacity\": 1, "
+                       "\"stay\": {\"dist\": \"exponential\", \"mean\": 1}, \"routes\": [{\"to\": \"done\"}]}, "
+                       "{\"id\": \"done\", \"kind\": \"exit\"}]}";
+    const char *sets[] = {"end=2020-03-01"};
+    diag *d = diag_new("case.json");
+    scenario_result res;
+    CU_ASSERT_EQUAL_FATAL(scenario_load_text(text, sets, 1, d, &res), 0);
+    CU_ASSERT_DOUBLE_EQUAL(res.spec->horizon, 61.0, 0);   /* 31 + 29 + 1 days */
+    scenario_result_fini(&res);
+    diag_free(d);
+
+    char msg[512];
+    const char *trailing[] = {"stages.a.capacity=5x"};
+    CU_ASSERT_EQUAL(problems(text, trailing, 1, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "stages.a.capacity: expected a number"));
+}
+
 /* A failed override leaves no object it made behind. */
 static void failed_set_leaves_the_tree_unchanged(void)
 {
@@ -252,6 +274,7 @@ int main(void)
     CU_add_test(s, "set_path_matching_nothing_is_an_error", set_path_matching_nothing_is_an_error);
     CU_add_test(s, "set_makes_absent_objects", set_makes_absent_objects);
     CU_add_test(s, "failed_set_leaves_the_tree_unchanged", failed_set_leaves_the_tree_unchanged);
+    CU_add_test(s, "set_value_is_json_only_as_a_whole", set_value_is_json_only_as_a_whole);
     CU_add_test(s, "dates_must_be_real_dates", dates_must_be_real_dates);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();

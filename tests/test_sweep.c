@@ -654,11 +654,13 @@ static int same_experiment(const model_spec *spec, const experiment *a, const ex
  * census and public space are all there. */
 static void an_extended_experiment_equals_one_run_of_all_its_replications(void)
 {
-    const char *sets[] = {"end=2020-03-31"};
+    const char *sets[] = {"end=2020-03-31",
+                          "windows=[{\"id\": \"y2019\", \"from\": \"2019-01-01\", \"to\": \"2019-12-31\"}]",
+                          "census=[\"2019-04-30\", \"2019-10-31\", \"2020-03-31\"]"};
     const char *paris = "scenarios/paris-baseline.json";
     diag *d = diag_new(paris);
     scenario_result res;
-    CU_ASSERT_EQUAL_FATAL(scenario_load_file(paris, sets, 1, d, &res), 0);
+    CU_ASSERT_EQUAL_FATAL(scenario_load_file(paris, sets, 3, d, &res), 0);
     char err[256];
     experiment *one = experiment_run(res.spec, 11, 0, 15, 2, NULL, NULL, err, sizeof err);
     experiment *steps = experiment_run(res.spec, 11, 0, 7, 1, NULL, NULL, err, sizeof err);
