@@ -26,6 +26,17 @@ static int problems(const char *text, const char *const *sets, int n_sets, char 
     return n;
 }
 
+/* Loads text with overrides that must all apply; prints the problems if not. */
+static int loads(const char *text, const char *const *sets, int n_sets, scenario_result *res)
+{
+    diag *d = diag_new("case.json");
+    int rc = scenario_load_text(text, sets, n_sets, d, res);
+    if (rc != 0)
+        diag_print(d, stderr);
+    diag_free(d);
+    return rc;
+}
+
 #define MINIMAL_HEAD "{\"name\": \"t\", \"start\": \"2020-01-01\", \"days\": 10, "
 #define MINIMAL MINIMAL_HEAD "\"stages\": [{\"id\": \"done\", \"kind\": \"exit\"}]}"
 
@@ -161,16 +172,14 @@ static void deep_nesting_is_refused_cleanly(void)
 static void set_addresses_array_elements_by_id(void)
 {
     const char *sets[] = {"stages.a.capacity=7"};
-    diag *d = diag_new("case.json");
     scenario_result res;
     const char *text = MINIMAL_HEAD "\"stages\": [{\"id\": \"a\", \"kind\": \"service\","
                        " \"capacity\": [{\"from\": \"2020-01-01\", \"value\": 2}, {\"from\": \"2020-01-05\", \"value\": 4}]}]}";
-    CU_ASSERT_EQUAL_FATAL(scenario_load_text(text, sets, 1, d, &res), 0);
+    CU_ASSERT_EQUAL_FATAL(loads(text, sets, 1, &res), 0);
     const sim_schedule *cap = res.spec->stages[0].capacity;
     CU_ASSERT_EQUAL(sim_schedule_steps(cap), 1);   /* a constant replaces the schedule */
     CU_ASSERT_DOUBLE_EQUAL(sim_schedule_value(cap, 8.0), 7.0, 0);
     scenario_result_fini(&res);
-    diag_free(d);
 }
 
 static void set_path_matching_nothing_is_an_error(void)
@@ -191,12 +200,10 @@ static void set_path_matching_nothing_is_an_error(void)
 static void set_makes_absent_objects(void)
 {
     const char *sets[] = {"outputs.daily=false"};
-    diag *d = diag_new("case.json");
     scenario_result res;
-    CU_ASSERT_EQUAL_FATAL(scenario_load_text(MINIMAL, sets, 1, d, &res), 0);
+    CU_ASSERT_EQUAL_FATAL(loads(MINIMAL, sets, 1, &res), 0);
     CU_ASSERT_FALSE(res.spec->daily);   /* true by default for 10 days */
     scenario_result_fini(&res);
-    diag_free(d);
 
     char msg[512];
     const char *misspelt[] = {"outptus.daily=false"};
@@ -213,12 +220,10 @@ static void set_value_is_json_only_as_a_whole(void)
                        "\"stay\": {\"dist\": \"exponential\", \"mean\": 1}, \"routes\": [{\"to\": \"done\"}]}, "
                        "{\"id\": \"done\", \"kind\": \"exit\"}]}";
     const char *sets[] = {"end=2020-03-01"};
-    diag *d = diag_new("case.json");
     scenario_result res;
-    CU_ASSERT_EQUAL_FATAL(scenario_load_text(text, sets, 1, d, &res), 0);
+    CU_ASSERT_EQUAL_FATAL(loads(text, sets, 1, &res), 0);
     CU_ASSERT_DOUBLE_EQUAL(res.spec->horizon, 61.0, 0);   /* 31 + 29 + 1 days */
     scenario_result_fini(&res);
-    diag_free(d);
 
     char msg[512];
     const char *trailing[] = {"stages.a.capacity=5x"};
