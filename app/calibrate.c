@@ -458,7 +458,7 @@ int calib_load(const char *file, calib_def *def, FILE *errs)
     jcheck_keys(&c, root, keys);
     const char *scen = jstring(&c, root, "scenario", 1);
     int has_seed = jget(&c, root, "seed", 0) != NULL;
-    long seed = jinteger(&c, root, "seed", 0, 0, 9007199254740991L, 0);
+    long seed = jinteger(&c, root, "seed", 0, 0, JREAD_WHOLE_MAX, 0);
     int has_reps = jget(&c, root, "replications", 0) != NULL;
     def->replications = jinteger(&c, root, "replications", 0, 2, 10000000, 0);
     def->max_iterations = jinteger(&c, root, "max_iterations", 0, 1, 1000000, 100);

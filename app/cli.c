@@ -11,6 +11,7 @@
 #include "app/compare.h"
 #include "app/diag.h"
 #include "app/experiment.h"
+#include "app/jread.h"
 #include "app/output.h"
 #include "app/provenance.h"
 #include "app/plot.h"
@@ -149,6 +150,15 @@ int cli_parse_long(const char *text, long lo, long hi, long *out)
     return 0;
 }
 
+int cli_parse_seed(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+    long v;
+    if (cli_parse_long(text, 0, JREAD_WHOLE_MAX, &v) != 0)
+        return cli_usage_error(cmd, "%s needs a whole number from 0 to 9007199254740991 (2^53 - 1)", opt);
+    *out = (uint64_t)v;
+    return 0;
+}
+
 /* Parses run/validate options. Returns -1 if help was printed, 0 ok, or an exit status. */
 static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
 {
@@ -175,9 +185,9 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
                 return cli_usage_error(cmd, "%s needs a directory", a);
             o->out = argv[++i];
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0)) {
-            if (next == NULL || cli_parse_long(next, 0, 9007199254740991L, &v) != 0)
-                return cli_usage_error(cmd, "%s needs a whole number >= 0", a);
-            o->seed = (uint64_t)v;
+            int rc = cli_parse_seed(cmd, a, next, &o->seed);
+            if (rc != 0)
+                return rc;
             o->has_seed = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0)) {

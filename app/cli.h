@@ -2,6 +2,8 @@
 #ifndef APP_CLI_H
 #define APP_CLI_H
 
+#include <stdint.h>
+
 #define PARCOURS_VERSION "0.1.0"
 
 /* Exit statuses. */
@@ -16,5 +18,8 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 /* A whole number within [lo, hi] into *out: 0, or -1 if text is NULL,
  * not a number or out of range. */
 int cli_parse_long(const char *text, long lo, long hi, long *out);
+/* The value of a --seed option (cmd's option opt) into *out: 0, or the
+ * status of a usage error it printed. */
+int cli_parse_seed(const char *cmd, const char *opt, const char *text, uint64_t *out);
 
 #endif

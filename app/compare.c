@@ -424,9 +424,9 @@ static int parse_compare_options(int argc, char **argv, compare_options *o)
                 return cli_usage_error("compare", "%s needs a directory", a);
             o->out = argv[++i];
         } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
-            if (cli_parse_long(next, 0, 9007199254740991L, &v) != 0)
-                return cli_usage_error("compare", "%s needs a whole number >= 0", a);
-            o->seed = (uint64_t)v;
+            int rc = cli_parse_seed("compare", a, next, &o->seed);
+            if (rc != 0)
+                return rc;
             o->has_seed = 1;
             i++;
         } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {

@@ -37,6 +37,9 @@ const cJSON *jget(jctx *c, const cJSON *obj, const char *key, int required);
 /* Numbers: finite, within [lo, hi]. Return fallback after a problem. */
 double jnumber(jctx *c, const cJSON *obj, const char *key, int required, double lo, double hi,
                double fallback);
+/* The largest whole number a JSON number (a double) holds exactly, 2^53 - 1:
+ * the bound of seeds, which outputs write back as JSON numbers. */
+#define JREAD_WHOLE_MAX 9007199254740991L
 /* A whole number within [lo, hi]. */
 long jinteger(jctx *c, const cJSON *obj, const char *key, int required, long lo, long hi,
               long fallback);

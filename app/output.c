@@ -194,7 +194,9 @@ static int write_summary(FILE *f, const out_ctx *c)
     add_string(&b, p, "command", prov->command);
     add_string(&b, p, "scenario", spec->name);
     add_string(&b, p, "scenario_hash", hash);
-    add_number(&b, p, "seed", (double)prov->seed);
+    char seed[PROVENANCE_SEED_TEXT];
+    provenance_seed_text(prov->seed, seed);
+    b.failed |= p == NULL || cJSON_AddRawToObject(p, "seed", seed) == NULL;
     add_number(&b, p, "replications", (double)experiment_replications(x));
     add_number(&b, p, "first_replication", (double)prov->first_replication);
     add_number(&b, p, "events", experiment_events(x));

@@ -19,6 +19,11 @@ void provenance_hash_text(uint64_t h, char buf[PROVENANCE_HASH_TEXT])
     snprintf(buf, PROVENANCE_HASH_TEXT, "fnv1a64:%016llx", (unsigned long long)h);
 }
 
+void provenance_seed_text(uint64_t seed, char buf[PROVENANCE_SEED_TEXT])
+{
+    snprintf(buf, PROVENANCE_SEED_TEXT, "%llu", (unsigned long long)seed);
+}
+
 void provenance_csv_header(FILE *f, int with_replications)
 {
     fputs(with_replications ? ",scenario_hash,seed,replications,parcours_version,command"

@@ -40,6 +40,12 @@ uint64_t provenance_hash(uint64_t h, const void *data, size_t len);
 #define PROVENANCE_HASH_TEXT 25
 void provenance_hash_text(uint64_t h, char buf[PROVENANCE_HASH_TEXT]);
 
+/* The seed as JSON outputs write it: its decimal digits, raw. A seed near
+ * 2^53 is a number cJSON would print with 15 significant digits, which
+ * read back as a different seed. */
+#define PROVENANCE_SEED_TEXT 21
+void provenance_seed_text(uint64_t seed, char buf[PROVENANCE_SEED_TEXT]);
+
 /* The CSV columns, for the end of a header line (starting with a comma):
  * scenario_hash,seed[,replications],parcours_version,command. A table with
  * a replications column of its own (sweep.csv) leaves it out here. */

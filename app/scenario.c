@@ -1136,7 +1136,7 @@ static void read_top(loader *L, const cJSON *root)
     if (isnan(L->horizon))
         L->horizon = 1;
     spec->horizon = L->horizon;
-    spec->seed = (uint64_t)jnumber(&L->c, root, "seed", 0, 0, 9007199254740991.0, 1);
+    spec->seed = (uint64_t)jinteger(&L->c, root, "seed", 0, 0, JREAD_WHOLE_MAX, 1);
     spec->replications = jinteger(&L->c, root, "replications", 0, 1, 10000000, 1);
     spec->warmup_days = jnumber(&L->c, root, "warmup_days", 0, 0, 1e9, 0);
     if (spec->warmup_days >= L->horizon)

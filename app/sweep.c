@@ -893,7 +893,8 @@ int sweep_begin(sweep_run *r)
     cJSON_AddStringToObject(pv, "scenario_hash", buf);
     provenance_hash_text(r->key, buf);
     cJSON_AddStringToObject(pv, "sweep_hash", buf);
-    cJSON_AddNumberToObject(pv, "seed", (double)r->seed);
+    provenance_seed_text(r->seed, buf);
+    cJSON_AddRawToObject(pv, "seed", buf);
     cJSON_AddNumberToObject(pv, "replications", (double)r->replications);
     cJSON_AddStringToObject(pv, "common_random_numbers", "every point runs replications 0..R-1 of the same seed");
     if (r->o.has_precision) {

@@ -456,7 +456,7 @@ int sweep_def_load(const char *path, diag *d, sweep_def *out)
     jstring(&c, root, "description", 0);
     if (jget(&c, root, "seed", 0)) {
         out->has_seed = 1;
-        out->seed = (uint64_t)jinteger(&c, root, "seed", 1, 0, 9007199254740991L, 0);
+        out->seed = (uint64_t)jinteger(&c, root, "seed", 1, 0, JREAD_WHOLE_MAX, 0);
     }
     if (jget(&c, root, "replications", 0)) {
         out->has_replications = 1;

@@ -150,12 +150,14 @@ static const char *const bad_inputs[] = {
 };
 
 /* Every CSV ends each line with the provenance columns, and every row
- * carries what summary.json's provenance says. */
+ * carries what summary.json's provenance says. The seed is the largest
+ * allowed, 2^53 - 1, which a JSON number printed with 15 significant
+ * digits would round to another seed. */
 static void every_csv_row_carries_the_provenance(void)
 {
     char out[512];
     snprintf(out, sizeof out, "%s/provenance", tmpdir);
-    const char *a[] = {"parcours", "run", "--out", out, "-r", "2", "--seed", "11", "--set",
+    const char *a[] = {"parcours", "run", "--out", out, "-r", "2", "--seed", "9007199254740991", "--set",
                        "stages.lhss.capacity=50", "-q"};
     CU_ASSERT_EQUAL_FATAL(run(11, a), 0);
     char *json = slurp(out, "summary.json", NULL);
@@ -166,9 +168,10 @@ static void every_csv_row_carries_the_provenance(void)
     const char *version = cJSON_GetStringValue(cJSON_GetObjectItem(p, "parcours_version"));
     const char *command = cJSON_GetStringValue(cJSON_GetObjectItem(p, "command"));
     CU_ASSERT_FATAL(hash && version && command);
-    CU_ASSERT_STRING_EQUAL(command, "parcours run -r 2 --seed 11 --set stages.lhss.capacity=50");
+    CU_ASSERT_STRING_EQUAL(command, "parcours run -r 2 --seed 9007199254740991 --set stages.lhss.capacity=50");
+    CU_ASSERT_EQUAL(cJSON_GetNumberValue(cJSON_GetObjectItem(p, "seed")), 9007199254740991.0);
     char cells[512];
-    snprintf(cells, sizeof cells, ",%s,11,2,%s,%s\n", hash, version, command);
+    snprintf(cells, sizeof cells, ",%s,9007199254740991,2,%s,%s\n", hash, version, command);
     for (size_t i = 1; i < sizeof outputs / sizeof outputs[0]; i++) {
         char *text = slurp(out, outputs[i], NULL);
         CU_ASSERT_FATAL(text != NULL);

@@ -111,6 +111,18 @@ static void wrong_type_names_path_expected_and_got(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "got a string"));
 }
 
+/* A seed of 3.5 was once read as 3: two scenarios saying different seeds
+ * ran the same numbers. */
+static void seed_is_a_whole_number(void)
+{
+    char msg[512];
+    CU_ASSERT_EQUAL(problems(MINIMAL_HEAD "\"seed\": 3.5, \"stages\": [{\"id\": \"done\", \"kind\": \"exit\"}]}",
+                             NULL, 0, msg, sizeof msg), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "case.json: seed: expected a whole number, got 3.5");
+    CU_ASSERT_EQUAL(problems(MINIMAL_HEAD "\"seed\": 9007199254740991, \"stages\": [{\"id\": \"done\", \"kind\": \"exit\"}]}",
+                             NULL, 0, NULL, 0), 0);
+}
+
 static void every_problem_is_reported_at_once(void)
 {
     const char *text = MINIMAL_HEAD "\"seed\": -1, \"stages\": ["
@@ -271,6 +283,7 @@ int main(void)
     CU_add_test(s, "truncated_file_says_so", truncated_file_says_so);
     CU_add_test(s, "unknown_key_suggests_the_closest", unknown_key_suggests_the_closest);
     CU_add_test(s, "wrong_type_names_path_expected_and_got", wrong_type_names_path_expected_and_got);
+    CU_add_test(s, "seed_is_a_whole_number", seed_is_a_whole_number);
     CU_add_test(s, "every_problem_is_reported_at_once", every_problem_is_reported_at_once);
     CU_add_test(s, "probabilities_must_sum_to_one", probabilities_must_sum_to_one);
     CU_add_test(s, "nan_and_huge_numbers_are_refused", nan_and_huge_numbers_are_refused);
