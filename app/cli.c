@@ -36,7 +36,8 @@ static const char *const main_help =
     "commands:\n"
     "  run [SCENARIO.json]    run replications and write summary.json and CSV files\n"
     "                         (without a scenario: the embedded Paris baseline)\n"
-    "  validate SCENARIO.json check a scenario and list every problem in it\n"
+    "  validate [SCENARIO.json]  check a scenario and list every problem in it\n"
+    "                         (without a scenario: the embedded Paris baseline)\n"
     "  sweep SWEEP.json       run a scenario over a grid or Latin hypercube of its\n"
     "                         parameters, one row per point in sweep.csv\n"
     "  compare A.json B.json [...]  run scenarios on common random numbers and\n"
@@ -109,10 +110,13 @@ static const char *const run_help =
     "The same scenario, seed and replications always give byte-identical files.\n";
 
 static const char *const validate_help =
-    "usage: parcours validate SCENARIO.json [--set PATH=VALUE]...\n"
+    "usage: parcours validate [SCENARIO.json] [--set PATH=VALUE]...\n"
     "\n"
     "Checks a scenario without running it and prints every problem, each as\n"
     "  FILE: JSON.path: what is wrong (expected ..., got ...)\n"
+    "Without SCENARIO, checks the embedded Paris baseline, as `run` would run\n"
+    "it: so `parcours validate --set stages.lhss.capacity=50` checks the\n"
+    "changes of a run before making it. --set as for run (parcours run --help).\n"
     "Exit status 0 if the scenario is valid, 2 otherwise.\n";
 
 typedef struct run_options {
@@ -224,9 +228,15 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
     return 0;
 }
 
+/* How messages name the scenario of run and validate. */
+static const char *scenario_name(const run_options *o)
+{
+    return o->scenario ? o->scenario : "<embedded paris-baseline>";
+}
+
 static int load(const run_options *o, scenario_result *res)
 {
-    const char *name = o->scenario ? o->scenario : "<embedded paris-baseline>";
+    const char *name = scenario_name(o);
     diag *d = diag_new(name);
     if (d == NULL) {
         fprintf(stderr, "parcours: out of memory\n");
@@ -369,13 +379,14 @@ static int cmd_validate(int argc, char **argv)
     int rc = parse_options("validate", argc, argv, &o);
     if (rc != 0)
         return rc < 0 ? CLI_OK : rc;
-    if (o.scenario == NULL)
-        return cli_usage_error("validate", "%s", "needs a scenario file");
     scenario_result res;
     rc = load(&o, &res);
     if (rc == CLI_OK) {
-        printf("%s: valid (%d stages, %d sources, %d patrols, %d windows)\n", o.scenario,
-               res.spec->n_stages, res.spec->n_sources, res.spec->n_patrols, res.spec->n_windows - 1);
+        const model_spec *sp = res.spec;
+        int windows = sp->n_windows - 1;   /* not "all" */
+        printf("%s: valid (%d stage%s, %d source%s, %d patrol%s, %d window%s)\n", scenario_name(&o),
+               sp->n_stages, sp->n_stages == 1 ? "" : "s", sp->n_sources, sp->n_sources == 1 ? "" : "s",
+               sp->n_patrols, sp->n_patrols == 1 ? "" : "s", windows, windows == 1 ? "" : "s");
         scenario_result_fini(&res);
     }
     return rc;

@@ -314,6 +314,18 @@ static void validate_accepts_shipped_scenarios(void)
     CU_ASSERT_EQUAL(run(3, a), 0);
 }
 
+/* Without a file, validate checks the embedded baseline as run would run
+ * it, overrides included. */
+static void validate_checks_the_embedded_baseline(void)
+{
+    const char *a[] = {"parcours", "validate"};
+    CU_ASSERT_EQUAL(run(2, a), 0);
+    const char *b[] = {"parcours", "validate", "--set", "stages.lhss.capacity=50"};
+    CU_ASSERT_EQUAL(run(4, b), 0);
+    const char *c[] = {"parcours", "validate", "--set", "stages.lhsss.capacity=50"};
+    CU_ASSERT_EQUAL(run(4, c), 2);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/parcours-test-cli-XXXXXX");
@@ -332,6 +344,7 @@ int main(void)
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
     CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
+    CU_add_test(s, "validate_checks_the_embedded_baseline", validate_checks_the_embedded_baseline);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
