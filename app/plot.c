@@ -40,7 +40,9 @@ static const char *const plot_help =
     "  PARCOURS_SCRIPTS  the scripts directory (default: " PARCOURS_SOURCE_DIR "/scripts)\n"
     "\n"
     "exit status: 0 charts written; 1 gnuplot missing (apt-get install gnuplot-nox)\n"
-    "or a script failed; 2 DIR holds no occupancy.csv or a bad option.\n";
+    "or a script failed; 2 DIR holds none of the CSV files charts read, or a bad\n"
+    "option. A run without daily series (outputs.daily false, a sweep's point)\n"
+    "gets the charts of its other files: census, blocked places, public space.\n";
 
 const char *plot_scripts_dir(void)
 {
@@ -101,6 +103,22 @@ int plot_spawn(const char *dir, char *const argv[])
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Whether dir holds a CSV file some chart reads (scripts/plot/all.sh). A
+ * run without daily series (outputs.daily false, a sweep's point) has no
+ * occupancy.csv but still its census, blocked places and public space. */
+static int has_a_chart_input(const char *dir)
+{
+    static const char *const inputs[] = {"occupancy.csv", "waiting.csv", "census.csv", "blocked.csv",
+                                         "public_space_by_hour.csv"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, inputs[i]);
+        if (n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int plot_main(int argc, char **argv)
 {
     const char *dir = NULL, *format = "png";
@@ -124,11 +142,13 @@ int plot_main(int argc, char **argv)
     }
     if (dir == NULL)
         return cli_usage_error("plot", "%s", "needs a run directory (written by parcours run)");
-    char occ[4096];
-    if (snprintf(occ, sizeof occ, "%s/occupancy.csv", dir) >= (int)sizeof occ || access(occ, R_OK) != 0) {
+    if (!has_a_chart_input(dir)) {
         fprintf(stderr,
-                "parcours plot: %s holds no readable occupancy.csv; run first, e.g.\n"
-                "  parcours run --out %s\n",
+                "parcours plot: %s holds none of the files the charts read (occupancy.csv,\n"
+                "waiting.csv, census.csv, blocked.csv, public_space_by_hour.csv); run first, e.g.\n"
+                "  parcours run --out %s\n"
+                "(in a compare directory, plot one scenario's folder; in a sweep, a point's\n"
+                "folder, points/NNNN)\n",
                 dir, dir);
         return CLI_BAD_INPUT;
     }

@@ -7,9 +7,11 @@
 #
 # A small run (3 replications), then `parcours plot --format both`: every
 # expected PNG must be a PNG (magic bytes) larger than 5 kB, every SVG must
-# parse as XML. Then: the overlaid plots of `parcours compare`; exit 1 with
-# the CSV files untouched when gnuplot is missing; exit 2 for a directory
-# without occupancy.csv.
+# parse as XML. A run of another model gets charts of its own stages and
+# none where there is nothing to draw; a run without daily series, those of
+# its other files. Then: the overlaid plots of `parcours compare`; exit 1
+# with the CSV files untouched when gnuplot is missing; exit 2 for a
+# directory without any file the charts read.
 set -u
 bin=${1:-build/parcours}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -64,10 +66,34 @@ for name in occupancy street waiting census blocked public_space; do
 done
 [ "$(cat "$run"/*.csv | cksum)" = "$before" ] && pass "CSV files unchanged by plot" || fail "plot changed a CSV file"
 
+# ---- another model than Paris, and a run without daily series ----------------------
+# The M/M/1 of the sweep examples has none of the Paris stages, no pool, no
+# census date and nobody blocked: its own stages get the occupancy panels and
+# the charts with nothing to draw are skipped (no file, exit 0). Over the
+# Paris run's folder first, so that a chart left from it would show.
+other=$tmp/other
+cp -r "$run" "$other"
+rm -f "$other"/*.csv "$other"/*.svg
+"$bin" run scenarios/sweeps/mm1.json --set outputs.daily=true -r 3 --out "$other" --quiet \
+    || { echo "test_plots: parcours run of mm1.json failed" >&2; exit 1; }
+if "$bin" plot "$other" 2>"$tmp/err"; then pass "parcours plot of another model"; else fail "parcours plot of another model exited $?: $(cat "$tmp/err")"; fi
+check_png "$other/occupancy.png"
+check_png "$other/waiting.png"
+for name in street census blocked; do
+    [ ! -e "$other/$name.png" ] && pass "$name: nothing to draw, no chart" || fail "$other/$name.png left behind"
+done
+grep -q "census.csv has no rows" "$tmp/err" && pass "a skipped chart says why" || fail "no reason given for a skipped chart"
+nodaily=$tmp/nodaily
+"$bin" run -r 1 --set outputs.daily=false --out "$nodaily" --quiet || { echo "test_plots: run failed" >&2; exit 1; }
+if "$bin" plot "$nodaily" 2>/dev/null; then pass "parcours plot without daily series"; else fail "plot without daily series exited $?"; fi
+for name in census blocked public_space; do
+    check_png "$nodaily/$name.png"
+done
+
 # ---- bad input and a missing gnuplot -----------------------------------------------
 mkdir "$tmp/empty"
 "$bin" plot "$tmp/empty" 2>/dev/null; st=$?
-[ $st -eq 2 ] && pass "no occupancy.csv: exit 2" || fail "no occupancy.csv: exit $st, expected 2"
+[ $st -eq 2 ] && pass "no CSV file a chart reads: exit 2" || fail "no CSV file a chart reads: exit $st, expected 2"
 "$bin" plot "$run" --format jpeg 2>/dev/null; st=$?
 [ $st -eq 2 ] && pass "bad --format: exit 2" || fail "bad --format: exit $st, expected 2"
 PATH=/nonexistent "$bin" plot "$run" 2>"$tmp/err"; st=$?

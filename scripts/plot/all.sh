@@ -11,7 +11,10 @@
 #   census.gp     census.csv                      -> census.png/.svg   (stage assore)
 #   blocked.gp    blocked.csv                     -> blocked.png/.svg  (window all)
 #   public_space.gp public_space_by_hour.csv      -> public_space.png/.svg
-# The files written are listed on stdout, one per line.
+# The files written are listed on stdout, one per line. A chart with nothing
+# to draw (no census dates, nobody ever blocked, no pool) is skipped with a
+# line on stderr saying why; a run of another model than Paris gets charts of
+# its own stages (see the comment at the top of each .gp).
 # Each .gp can also be run by hand, see the comment at its top, e.g.
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'; stage='phase'" scripts/plot/census.gp
 #
@@ -78,8 +81,12 @@ for pair in occupancy:occupancy.csv street:occupancy.csv waiting:waiting.csv \
     for f in $formats; do
         if [ "$f" = png ]; then term=$png_term; else term=$svg_term; fi
         out="$dir/$name.$f"
+        # A chart of earlier files must not pass for one of these: a script
+        # with nothing to draw (no census dates, nobody blocked) says so and
+        # leaves no file.
+        rm -f "$out"
         if gnuplot -e "dir='$dir'; fmt='$f'; term='$term'" "$here/$name.gp"; then
-            echo "$out"
+            [ ! -e "$out" ] || echo "$out"
         else
             echo "parcours plot: gnuplot failed on $here/$name.gp for $dir ($f)" >&2
             rm -f "$out"    # do not leave a half-drawn picture behind

@@ -37,8 +37,10 @@ upstream = awk_list(2)
 awaited  = awk_list(3)
 n_up = words(upstream)
 n_aw = words(awaited)
+in_file = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$1]++ {print $1}' '%s'", blocked))
+if (in_file eq "") { print "blocked.gp: " . blocked . " has no rows (nobody was ever blocked); no chart"; exit }
 if (n_up == 0) {
-    print "blocked.gp: windows in the file: " . system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$1]++ {print $1}' '%s'", blocked))
+    print "blocked.gp: windows in the file: " . in_file
     exit error "blocked.gp: no row for window '" . win . "' in " . blocked
 }
 

@@ -15,21 +15,28 @@
 # Run by hand (from the repository root):
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'" scripts/plot/census.gp
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'; stage='phase'" scripts/plot/census.gp
-# Optional variables: stage='assore' (default) picks the stage,
+# Optional variables: stage='assore' (default; in a run without it, the first
+#                     stage of the file) picks the stage,
 #                     term='...' replaces the whole terminal setting.
-# Needs gnuplot >= 5.4.
+# Needs gnuplot >= 5.4 and awk.
 
 # ---- settings -------------------------------------------------------------
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
 run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
-if (!exists("stage")) stage = "assore"
+chosen = exists("stage")
+if (!chosen) stage = "assore"
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
     else { exit error "census.gp: fmt must be 'png' or 'svg'" } }
 }
 census = dir . "/census.csv"
+in_census = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", census))
+if (in_census eq "") { print "census.gp: " . census . " has no rows (the scenario has no census dates); no chart"; exit }
+has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
+# A run of another model, without the stage assore: its first stage in the file.
+if (!chosen && !has(in_census, stage)) { stage = word(in_census, 1) }
 
 # The share columns (9..13 of census.csv), their legends and colours
 # (lighter = shorter tenure).
@@ -50,7 +57,7 @@ plot census using (strcol(1)):(num(3)):(num(9)):(num(10)):(num(11)):(num(12)):(n
     with table if (strcol(2) eq stage)
 unset table
 if (|$ROWS| == 0) {
-    print "census.gp: stages in the file: " . system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", census))
+    print "census.gp: stages in the file: " . in_census
     exit error "census.gp: no census row for stage '" . stage . "' in " . census
 }
 # In $ROWS: 1 date, 2 count, 3..7 the shares.

@@ -21,6 +21,7 @@
 # ---- settings -------------------------------------------------------------
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
+dir_of_script = system(sprintf("dirname '%s'", ARG0))   # calendar.gp is beside it
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,700 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,700 dynamic font "sans,10" background "white"' }
@@ -76,15 +77,9 @@ do for [s in stages] {
             stats rows(s, int(j)) using 6 name "Y" nooutput
             if (Y_max > top) { top = Y_max }
         }
-        set xdata time
-        set timefmt "%Y-%m-%d"
-        set format x "%Y"
-        set xrange [t_min:t_max]
-        set xtics nomirror out ("" t_min 1)
-        do for [y = tm_year(t_min) : tm_year(t_max) + 1] {
-            set xtics add (sprintf("%d", y) strptime("%Y-%m-%d", sprintf("%d-01-01", y)))
-            do for [m in "04 07 10"] { set xtics add ("" strptime("%Y-%m-%d", sprintf("%d-%s-01", y, m)) 1) }
-        }
+        T_min = t_min
+        T_max = t_max
+        load dir_of_script . "/calendar.gp"
         set yrange [0 : (top > 0 ? 1.1 * top : 1)]
         set ylabel "people (daily mean)"
         set title sprintf("Occupancy of %s: scenarios compared (mean across replications, 95%% band)", s) font ",12"

@@ -1,7 +1,8 @@
 # occupancy.gp -- daily occupancy of each accommodation stage, one panel per stage.
 #
 # Plots, for each of assore, caarud, phase, uhs, court, act, lhss, lam, housing
-# that appears in the run (in the order of the file):
+# that appears in the run (in the order of the file; in a run of another model,
+# which has none of them, each stage with a capacity, else every stage):
 #   - the mean occupancy across replications (line),
 #   - its 95% confidence band (shaded, ci95_low..ci95_high),
 #   - the capacity in force (step line, dashed), when the stage is in capacity.csv.
@@ -23,6 +24,7 @@
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
 run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
+dir_of_script = system(sprintf("dirname '%s'", ARG0))   # calendar.gp is beside it
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
@@ -32,7 +34,8 @@ occ = dir . "/occupancy.csv"
 cap = dir . "/capacity.csv"
 
 # The stages that get a panel, if present in the file (edit to taste).
-if (!exists("stages")) stages = "assore caarud phase uhs court act lhss lam housing"
+chosen = exists("stages")
+if (!chosen) stages = "assore caarud phase uhs court act lhss lam housing"
 
 # ---- which stages are in the files ----------------------------------------
 # Stage names in order of first appearance (awk is POSIX; quotes in dir not supported).
@@ -45,6 +48,11 @@ if (in_cap eq "") cap = occ
 
 panels = ""
 do for [s in in_occ] { if (has(stages, s)) { panels = panels . " " . s } }
+if (!chosen && words(panels) == 0) {
+    # Another model than Paris: its stages with a capacity, else all of them.
+    do for [s in in_occ] { if (has(in_cap, s)) { panels = panels . " " . s } }
+    if (words(panels) == 0) { panels = in_occ }
+}
 n = words(panels)
 if (n == 0) { exit error "occupancy.gp: none of '" . stages . "' in " . occ }
 
@@ -67,17 +75,9 @@ do for [i = 1:n] {
     }
 }
 
-# ---- calendar axis: a labelled tic each 1 January, minor tics each quarter --
+# ---- date axis (calendar.gp) ---------------------------------------------
 stats occ every ::1 using (timecolumn(1, "%Y-%m-%d")) name "T" nooutput
-set xdata time
-set timefmt "%Y-%m-%d"
-set format x "%Y"
-set xrange [T_min:T_max]
-set xtics nomirror out ("" T_min 1)
-do for [y = tm_year(T_min) : tm_year(T_max) + 1] {
-    set xtics add (sprintf("%d", y) strptime("%Y-%m-%d", sprintf("%d-01-01", y)))
-    do for [m in "04 07 10"] { set xtics add ("" strptime("%Y-%m-%d", sprintf("%d-%s-01", y, m)) 1) }
-}
+load dir_of_script . "/calendar.gp"
 
 # ---- look --------------------------------------------------------------------
 set terminal @term

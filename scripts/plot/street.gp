@@ -1,7 +1,9 @@
 # street.gp -- people in public space over time, and the day-service rest areas.
 #
 # Top panel: daily mean number of people in public space (stage `street`) across
-# replications, with its 95% confidence band.
+# replications, with its 95% confidence band. A run of another model, without
+# a stage `street`, gets its first stage without a capacity (a pool) instead,
+# and no chart if it has none.
 # Bottom panel (only if the run has stages named rest_*): daily mean occupancy of
 # each rest area with its 95% band, and its capacity (dashed steps) from capacity.csv.
 #
@@ -22,12 +24,12 @@
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
 run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
+dir_of_script = system(sprintf("dirname '%s'", ARG0))   # calendar.gp is beside it
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
     else { exit error "street.gp: fmt must be 'png' or 'svg'" } }
 }
-if (!exists("street")) street = "street"
 occ = dir . "/occupancy.csv"
 cap = dir . "/capacity.csv"
 
@@ -39,7 +41,17 @@ has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
 # Without capacity.csv the (then empty) capacity loops below still open their
 # file: point them at one that exists to avoid a warning.
 if (in_cap eq "") cap = occ
+if (!exists("street")) {
+    street = "street"
+    if (!has(in_occ, street)) {
+        street = ""
+        do for [s in in_occ] { if (street eq "" && !has(in_cap, s)) { street = s } }
+        if (street eq "") { print "street.gp: every stage of " . occ . " has a capacity (no pool); no chart"; exit }
+    }
+}
 if (!has(in_occ, street)) { exit error "street.gp: no stage '" . street . "' in " . occ }
+# The Paris street is the public space; another pool is named as it is.
+place = street eq "street" ? "public space" : street
 if (!exists("rest")) {
     rest = ""
     do for [s in in_occ] { if (s[1:5] eq "rest_") { rest = rest . " " . s } }
@@ -70,17 +82,9 @@ do for [i = 1:n_rest] {
     }
 }
 
-# ---- calendar axis: a labelled tic each 1 January, minor tics each quarter --
+# ---- date axis (calendar.gp) ---------------------------------------------
 stats occ every ::1 using (timecolumn(1, "%Y-%m-%d")) name "T" nooutput
-set xdata time
-set timefmt "%Y-%m-%d"
-set format x "%Y"
-set xrange [T_min:T_max]
-set xtics nomirror out ("" T_min 1)
-do for [y = tm_year(T_min) : tm_year(T_max) + 1] {
-    set xtics add (sprintf("%d", y) strptime("%Y-%m-%d", sprintf("%d-01-01", y)))
-    do for [m in "04 07 10"] { set xtics add ("" strptime("%Y-%m-%d", sprintf("%d-%s-01", y, m)) 1) }
-}
+load dir_of_script . "/calendar.gp"
 
 # ---- look --------------------------------------------------------------------
 set terminal @term
@@ -93,12 +97,12 @@ set lmargin 10                  # same left margin in both panels: x axes line u
 set rmargin 22                  # same right margin too; the keys go there
 set key outside right top vertical Left reverse samplen 2
 
-set multiplot title sprintf("People in public space%s -- %s", \
+set multiplot title sprintf("People in %s%s -- %s", place, \
     (n_rest > 0 ? " and rest areas" : ""), run_name) font ",12"
 
 # Top panel: street
 if (n_rest > 0) { set origin 0, 0.36; set size 1, 0.60 } else { set origin 0, 0; set size 1, 0.96 }
-set ylabel "people in public space (daily mean)"
+set ylabel sprintf("people in %s (daily mean)", place)
 set yrange [0 : (S_max > 0 ? 1.1 * S_max : 1)]
 plot occ every ::1 using 1:(pick(street, 4)):(pick(street, 5)) with filledcurves fc rgb "#fdae6b" fs solid 0.6 noborder title "95% CI", \
      occ every ::1 using 1:(pick(street, 3)) with lines lw 1.5 lc rgb "#a63603" title "mean"

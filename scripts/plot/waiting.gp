@@ -22,6 +22,7 @@
 if (!exists("dir")) dir = "."
 if (!exists("fmt")) fmt = "png"
 run_name = system(sprintf("basename \"$(cd '%s' && pwd)\"", dir))   # for the title
+dir_of_script = system(sprintf("dirname '%s'", ARG0))   # calendar.gp is beside it
 if (!exists("term")) {
     if (fmt eq "png") { term = 'pngcairo size 1200,800 font "sans,10"' }
     else { if (fmt eq "svg") { term = 'svg size 1200,800 dynamic font "sans,10" background "white"' }
@@ -49,17 +50,9 @@ set datafile missing NaN        # rows of other stages (NaN) are skipped, lines 
 pick(s, c) = (strcol(2) eq s ? column(c) : NaN)
 dash(i) = (i % 2 ? 1 : 2)       # odd lines solid, even lines dashed
 
-# ---- calendar axis: a labelled tic each 1 January, minor tics each quarter --
+# ---- date axis (calendar.gp) ---------------------------------------------
 stats wait every ::1 using (timecolumn(1, "%Y-%m-%d")) name "T" nooutput
-set xdata time
-set timefmt "%Y-%m-%d"
-set format x "%Y"
-set xrange [T_min:T_max]
-set xtics nomirror out ("" T_min 1)
-do for [y = tm_year(T_min) : tm_year(T_max) + 1] {
-    set xtics add (sprintf("%d", y) strptime("%Y-%m-%d", sprintf("%d-01-01", y)))
-    do for [m in "04 07 10"] { set xtics add ("" strptime("%Y-%m-%d", sprintf("%d-%s-01", y, m)) 1) }
-}
+load dir_of_script . "/calendar.gp"
 
 # ---- look --------------------------------------------------------------------
 set terminal @term
