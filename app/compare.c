@@ -58,7 +58,9 @@ static const char *const compare_help =
     "                          drawn by scripts/plot/compare.gp)\n"
     "  report.html             one self-contained page: the scenarios, a table per\n"
     "                          planner question (mean [95% CI], difference [95% CI]),\n"
-    "                          the plots; opens offline, no JavaScript\n"
+    "                          the plots; opens offline, no JavaScript. A model\n"
+    "                          other than Paris gets each stage's occupancy and wait\n"
+    "                          (also in the table printed at the end)\n"
     "\n"
     "options:\n"
     "  -o, --out DIR          output directory (default: out/compare/)\n"
@@ -156,6 +158,17 @@ int compare_find_stage(const model_spec *spec, const char *id)
         if (strcmp(spec->stages[s].id, id) == 0)
             return s;
     return -1;
+}
+
+int compare_has_costs(const model_spec *spec)
+{
+    for (int s = 0; s < spec->n_stages; s++)
+        if (spec->stages[s].cost_per_day > 0)
+            return 1;
+    for (int p = 0; p < spec->n_patrols; p++)
+        if (spec->patrols[p].cost_per_contact > 0)
+            return 1;
+    return 0;
 }
 
 /* Replications compared in a pair: both experiments hold the same count
@@ -596,6 +609,29 @@ static double tidy(double v, int dec)
     return nearbyint(v * pow(10, dec)) == 0 ? 0.0 : v;   /* as printf rounds */
 }
 
+/* One row of the printed table: title, then each scenario's estimate of a
+ * metric of the stage in window win and its difference to the reference. */
+static void print_row(FILE *out, const compare_scenario *sc, int n, const char *win, const char *stage,
+                      int metric, double f, int dec, const char *title)
+{
+    fprintf(out, "%s\n", title);
+    for (int k = 0; k < n; k++) {
+        int wk = compare_find_window(sc[k].spec, win), sk = compare_find_stage(sc[k].spec, stage);
+        if (wk < 0 || sk < 0)
+            continue;
+        compare_estimate e, d;
+        compare_metric(sc, k, wk, sk, metric, &e, &d);
+        fprintf(out, "  %-28.28s %10.*f [%.*f, %.*f]", sc[k].label, dec, e.mean * f, dec, e.ci95_low * f, dec,
+                e.ci95_high * f);
+        if (k > 0 && d.n > 0)
+            fprintf(out, "  diff %+.*f [%+.*f, %+.*f]", dec, tidy(d.mean * f, dec), dec,
+                    tidy(d.ci95_low * f, dec), dec, tidy(d.ci95_high * f, dec));
+        fputc('\n', out);
+    }
+}
+
+/* The planners' figures for Paris; for another model, the occupancy and
+ * the wait of each of its stages. */
 static void print_table(FILE *out, const compare_scenario *sc, int n)
 {
     const model_spec *ref = sc[0].spec;
@@ -608,25 +644,22 @@ static void print_table(FILE *out, const compare_scenario *sc, int n)
         {"street", SIM_METRIC_OCCUPANCY_MEAN, 1, "street (mean people)"},
     };
     fprintf(out, "\nwindow %s, mean [95%% CI]; difference to %s, paired over replications\n", win, sc[0].label);
+    int paris = 0;
     for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
         if (compare_find_stage(ref, rows[r].stage) < 0)
             continue;
-        fprintf(out, "%s\n", rows[r].title);
-        for (int k = 0; k < n; k++) {
-            int wk = compare_find_window(sc[k].spec, win), sk = compare_find_stage(sc[k].spec, rows[r].stage);
-            if (wk < 0 || sk < 0)
-                continue;
-            compare_estimate e, d;
-            compare_metric(sc, k, wk, sk, rows[r].metric, &e, &d);
-            double f = rows[r].scale;
-            int dec = f < 1 ? 2 : 0;
-            fprintf(out, "  %-28.28s %10.*f [%.*f, %.*f]", sc[k].label, dec, e.mean * f, dec, e.ci95_low * f, dec,
-                    e.ci95_high * f);
-            if (k > 0 && d.n > 0)
-                fprintf(out, "  diff %+.*f [%+.*f, %+.*f]", dec, tidy(d.mean * f, dec), dec,
-                        tidy(d.ci95_low * f, dec), dec, tidy(d.ci95_high * f, dec));
-            fputc('\n', out);
-        }
+        paris = 1;
+        print_row(out, sc, n, win, rows[r].stage, rows[r].metric, rows[r].scale, rows[r].scale < 1 ? 2 : 0,
+                  rows[r].title);
+    }
+    for (int s = 0; s < ref->n_stages && !paris; s++) {
+        if (ref->stages[s].kind == MODEL_EXIT)
+            continue;
+        char title[160];
+        snprintf(title, sizeof title, "%s occupancy (mean)", ref->stages[s].id);
+        print_row(out, sc, n, win, ref->stages[s].id, SIM_METRIC_OCCUPANCY_MEAN, 1, 2, title);
+        snprintf(title, sizeof title, "%s wait before admission (days)", ref->stages[s].id);
+        print_row(out, sc, n, win, ref->stages[s].id, SIM_METRIC_WAIT_MEAN_DAYS, 1, 2, title);
     }
 }
 

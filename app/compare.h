@@ -68,6 +68,9 @@ int compare_find_stage(const model_spec *spec, const char *id);
  * -1 if the reference lacks the window or the stage. */
 int compare_metric(const compare_scenario *sc, int k, int w, int s, int metric, compare_estimate *est,
                    compare_estimate *diff);
+/* Whether a spec gives any stage a cost per place-day or any patrol a cost
+ * per contact: without, every cost is 0 and not worth a table. */
+int compare_has_costs(const model_spec *spec);
 /* The same for a cost (EXPERIMENT_COST_*) of window w of scenario k. */
 int compare_cost(const compare_scenario *sc, int k, int w, int which, compare_estimate *est,
                  compare_estimate *diff);

@@ -284,13 +284,14 @@ static int question_table(FILE *f, const compare_scenario *sc, int n, const ques
     return 1;
 }
 
-/* Without the Paris stages: the mean occupancy of every stage, window 0. */
-static void generic_table(FILE *f, const compare_scenario *sc, int n)
+/* Without the Paris stages: a metric of every stage, window 0 (the whole
+ * horizon after the warm-up). */
+static void generic_table(FILE *f, const compare_scenario *sc, int n, const char *title, int metric, int dec)
 {
     const model_spec *ref = sc[0].spec;
-    fputs("<h2>Mean occupancy by stage (whole horizon)</h2>\n<div class=\"wrap\"><table>\n"
-          "<tr><th class=\"name\">scenario</th>",
-          f);
+    fputs("<h2>", f);
+    html_text(f, title);
+    fputs("</h2>\n<div class=\"wrap\"><table>\n<tr><th class=\"name\">scenario</th>", f);
     for (int s = 0; s < ref->n_stages; s++)
         if (ref->stages[s].kind != MODEL_EXIT) {
             fputs("<th>", f);
@@ -312,8 +313,8 @@ static void generic_table(FILE *f, const compare_scenario *sc, int n)
                 continue;
             }
             compare_estimate e, d;
-            compare_metric(sc, k, w, s, SIM_METRIC_OCCUPANCY_MEAN, &e, &d);
-            cell(f, &e, &d, k == 0, 1, 1);
+            compare_metric(sc, k, w, s, metric, &e, &d);
+            cell(f, &e, &d, k == 0, 1, dec);
         }
         fputs("</tr>\n", f);
     }
@@ -361,11 +362,21 @@ int report_write_html(FILE *f, const compare_scenario *sc, int n, uint64_t seed,
     }
     fputs("</table></div>\n", f);
 
-    int tables = 0;
-    for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++)
-        tables += question_table(f, sc, n, &questions[i]);
-    if (tables <= 4)   /* only costs and public space: not the Paris pathway */
-        generic_table(f, sc, n);
+    int has_costs = 0, paris = 0;
+    for (int k = 0; k < n; k++)
+        has_costs |= compare_has_costs(sc[k].spec);
+    for (size_t i = 0; i < sizeof questions / sizeof questions[0]; i++) {
+        const question *q = &questions[i];
+        if (!q->stage && q->metric >= 0 && !has_costs)   /* every cost would be 0 */
+            continue;
+        int written = question_table(f, sc, n, q);
+        paris |= written && q->stage != NULL;
+    }
+    if (!paris) {
+        generic_table(f, sc, n, "Mean occupancy by stage (whole horizon)", SIM_METRIC_OCCUPANCY_MEAN, 1);
+        generic_table(f, sc, n, "Mean wait before admission by stage, days (whole horizon)",
+                      SIM_METRIC_WAIT_MEAN_DAYS, 2);
+    }
 
     if (n_images > 0) {
         fputs("<h2>Daily occupancy, overlaid</h2>\n", f);
@@ -380,8 +391,9 @@ int report_write_html(FILE *f, const compare_scenario *sc, int n, uint64_t seed,
             fputs("</figcaption></figure>\n", f);
         }
     } else {
-        fputs("<p><i>No plots (gnuplot missing or failed when this report was written, or no daily series): "
-              "compare_occupancy.csv holds the data.</i></p>\n",
+        fputs("<p><i>No plots: no daily series, or no stage whose daily occupancy differs between the "
+              "scenarios by at least one person and 2% of its peak, or gnuplot missing or failed when this "
+              "report was written. compare_occupancy.csv holds the data.</i></p>\n",
               f);
     }
     fputs("<p class=\"sub\">Data: compare.csv (every metric, window and stage), compare_occupancy.csv, and one "

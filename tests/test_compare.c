@@ -369,6 +369,42 @@ static void bad_input_exits_2_and_writes_nothing(void)
     CU_ASSERT_EQUAL(run(1, h), 0);
 }
 
+/* Another model than Paris: one server against two. The report and the
+ * printed table show each stage's occupancy and wait, and no cost table
+ * when nothing has a cost (every cell would be 0). */
+static void another_model_gets_its_stages_and_no_zero_costs(void)
+{
+    char one[300], two[300], out[300], path[400];
+    snprintf(one, sizeof one, "%s/one.json", tmpdir);
+    snprintf(two, sizeof two, "%s/two.json", tmpdir);
+    snprintf(out, sizeof out, "%s/queues", tmpdir);
+    char *text = slurp("scenarios/sweeps/mm1.json");
+    CU_ASSERT_FATAL(text != NULL);
+    char *cap = strstr(text, "\"capacity\": 1,"), *name = strstr(text, "\"sweep-mm1\"");
+    CU_ASSERT_FATAL(cap != NULL && name != NULL);
+    FILE *f = fopen(one, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    cap[12] = '2';
+    memcpy(name + 1, "two-queue", 9);   /* as long as "sweep-mm1" */
+    f = fopen(two, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    const char *a[] = {one, two, "-r", "5", "-o", out, "-q"};
+    CU_ASSERT_EQUAL_FATAL(run(7, a), 0);
+    snprintf(path, sizeof path, "%s/report.html", out);
+    char *html = slurp(path);
+    CU_ASSERT_FATAL(html != NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "Mean occupancy by stage"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(html, "Mean wait before admission by stage"));
+    CU_ASSERT_PTR_NULL(strstr(html, "Total cost"));
+    CU_ASSERT_PTR_NULL(strstr(html, "Hotel stay in ASSORE"));
+    free(html);
+}
+
 static void policy_scenarios_are_valid(void)
 {
     DIR *d = opendir("scenarios/policy");
@@ -411,6 +447,7 @@ int main(void)
     CU_add_test(s, "compare_csv_has_the_header_and_a_row_per_quantity",
                 compare_csv_has_the_header_and_a_row_per_quantity);
     CU_add_test(s, "report_is_one_self_contained_page", report_is_one_self_contained_page);
+    CU_add_test(s, "another_model_gets_its_stages_and_no_zero_costs", another_model_gets_its_stages_and_no_zero_costs);
     CU_add_test(s, "a_scenario_compared_with_itself_differs_by_exactly_zero",
                 a_scenario_compared_with_itself_differs_by_exactly_zero);
     CU_add_test(s, "common_random_numbers_narrow_the_difference", common_random_numbers_narrow_the_difference);
