@@ -153,16 +153,23 @@ long jinteger(jctx *c, const cJSON *obj, const char *key, int required, long lo,
     const cJSON *v = jget(c, obj, key, required);
     if (v == NULL)
         return fallback;
-    double x = jnumber(c, obj, key, required, (double)lo, (double)hi, NAN);
-    if (isnan(x))
-        return fallback;
-    if (x != floor(x)) {
-        size_t len = jpush_key(c, key);
-        diag_add(c->d, c->path, "expected a whole number, got %.17g", x);
-        jpop(c, len);
-        return fallback;
+    size_t len = jpush_key(c, key);
+    long x = fallback;
+    if (!cJSON_IsNumber(v)) {
+        char shown[96];
+        jshow(v, shown, sizeof shown);
+        diag_add(c->d, c->path, "expected a whole number, got %s", shown);
+    } else if (!isfinite(v->valuedouble) || v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+        /* the bounds as written, not rounded as %g would (2^53 - 1 for seeds) */
+        diag_add(c->d, c->path, "out of range (expected a whole number in [%ld, %ld], got %.17g)", lo, hi,
+                 v->valuedouble);
+    } else if (v->valuedouble != floor(v->valuedouble)) {
+        diag_add(c->d, c->path, "expected a whole number, got %.17g", v->valuedouble);
+    } else {
+        x = (long)v->valuedouble;
     }
-    return (long)x;
+    jpop(c, len);
+    return x;
 }
 
 const char *jstring(jctx *c, const cJSON *obj, const char *key, int required)

@@ -14,6 +14,7 @@
 #include "app/textfile.h"
 #include "sim/date.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -1102,6 +1103,20 @@ static void read_census(loader *L, const cJSON *root)
     jpop(&L->c, len);
 }
 
+/* A scenario's name is the folder of its outputs, out/<name>/: no path
+ * separators, nothing hidden, nothing a listing would not show. */
+static int folder_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 100 || name[0] == '.' || isspace((unsigned char)name[0]) ||
+        isspace((unsigned char)name[n - 1]))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (name[i] == '/' || name[i] == '\\' || iscntrl((unsigned char)name[i]))
+            return 0;
+    return 1;
+}
+
 static void read_top(loader *L, const cJSON *root)
 {
     static const char *const keys[] = {"$schema", "name", "description", "start", "end", "days", "seed",
@@ -1113,8 +1128,9 @@ static void read_top(loader *L, const cJSON *root)
     model_spec *spec = L->spec;
     jcheck_keys(&L->c, root, keys);
     const char *name = jstring(&L->c, root, "name", 1);
-    if (name && (name[0] == '\0' || strlen(name) > 100 || strcspn(name, "/\\") != strlen(name) || name[0] == '.'))
-        diag_add(L->c.d, "name", "expected 1 to 100 characters, no slashes, not starting with a dot (it names the output folder)");
+    if (name && !folder_name_ok(name))
+        diag_add(L->c.d, "name", "expected 1 to 100 characters, no slashes or control characters, not starting "
+                                 "with a dot or a space, not ending with a space (it names the output folder)");
     spec->name = dup_string(L, name ? name : "scenario");
     spec->description = dup_string(L, jstring(&L->c, root, "description", 0));
     const char *start = jstring(&L->c, root, "start", 1);
