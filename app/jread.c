@@ -125,6 +125,17 @@ const cJSON *jget(jctx *c, const cJSON *obj, const char *key, int required)
     return v;
 }
 
+/* Whether v is a number; if not, reports it at c's path as not `what`. */
+static int is_number(jctx *c, const cJSON *v, const char *what)
+{
+    if (cJSON_IsNumber(v))
+        return 1;
+    char shown[96];
+    jshow(v, shown, sizeof shown);
+    diag_add(c->d, c->path, "expected %s, got %s", what, shown);
+    return 0;
+}
+
 double jnumber(jctx *c, const cJSON *obj, const char *key, int required, double lo, double hi,
                double fallback)
 {
@@ -133,15 +144,12 @@ double jnumber(jctx *c, const cJSON *obj, const char *key, int required, double 
         return fallback;
     size_t len = jpush_key(c, key);
     double x = fallback;
-    if (!cJSON_IsNumber(v)) {
-        char shown[96];
-        jshow(v, shown, sizeof shown);
-        diag_add(c->d, c->path, "expected a number, got %s", shown);
-    } else if (!isfinite(v->valuedouble) || v->valuedouble < lo || v->valuedouble > hi) {
-        diag_add(c->d, c->path, "out of range (expected a number in [%g, %g], got %.17g)", lo, hi,
-                 v->valuedouble);
-    } else {
-        x = v->valuedouble;
+    if (is_number(c, v, "a number")) {
+        double d = v->valuedouble;
+        if (!isfinite(d) || d < lo || d > hi)
+            diag_add(c->d, c->path, "out of range (expected a number in [%g, %g], got %.17g)", lo, hi, d);
+        else
+            x = d;
     }
     jpop(c, len);
     return x;
@@ -155,18 +163,15 @@ long jinteger(jctx *c, const cJSON *obj, const char *key, int required, long lo,
         return fallback;
     size_t len = jpush_key(c, key);
     long x = fallback;
-    if (!cJSON_IsNumber(v)) {
-        char shown[96];
-        jshow(v, shown, sizeof shown);
-        diag_add(c->d, c->path, "expected a whole number, got %s", shown);
-    } else if (!isfinite(v->valuedouble) || v->valuedouble < (double)lo || v->valuedouble > (double)hi) {
+    if (is_number(c, v, "a whole number")) {
+        double d = v->valuedouble;
         /* the bounds as written, not rounded as %g would (2^53 - 1 for seeds) */
-        diag_add(c->d, c->path, "out of range (expected a whole number in [%ld, %ld], got %.17g)", lo, hi,
-                 v->valuedouble);
-    } else if (v->valuedouble != floor(v->valuedouble)) {
-        diag_add(c->d, c->path, "expected a whole number, got %.17g", v->valuedouble);
-    } else {
-        x = (long)v->valuedouble;
+        if (!isfinite(d) || d < (double)lo || d > (double)hi)
+            diag_add(c->d, c->path, "out of range (expected a whole number in [%ld, %ld], got %.17g)", lo, hi, d);
+        else if (d != floor(d))
+            diag_add(c->d, c->path, "expected a whole number, got %.17g", d);
+        else
+            x = (long)d;
     }
     jpop(c, len);
     return x;
