@@ -392,6 +392,13 @@ static int cmd_validate(int argc, char **argv)
     return rc;
 }
 
+static int unknown_command(const char *cmd)
+{
+    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, compare, plot, calibrate, "
+                    "help; see parcours --help)\n", cmd);
+    return CLI_BAD_INPUT;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -415,12 +422,15 @@ int cli_main(int argc, char **argv)
             return compare_main(1, help_argv);
         if (strcmp(what, "plot") == 0)
             return plot_main(1, help_argv);
-        fputs(strcmp(what, "run") == 0        ? run_help
-              : strcmp(what, "validate") == 0 ? validate_help
-              : strcmp(what, "sweep") == 0    ? sweep_help
-              : strcmp(what, "calibrate") == 0 ? calibrate_help
-                                              : main_help,
-              stdout);
+        const char *text = strcmp(what, "run") == 0        ? run_help
+                           : strcmp(what, "validate") == 0 ? validate_help
+                           : strcmp(what, "sweep") == 0    ? sweep_help
+                           : strcmp(what, "calibrate") == 0 ? calibrate_help
+                           : *what == '\0' || strcmp(what, "help") == 0 ? main_help
+                                                                       : NULL;
+        if (text == NULL)
+            return unknown_command(what);
+        fputs(text, stdout);
         return CLI_OK;
     }
     if (strcmp(cmd, "run") == 0)
@@ -435,6 +445,5 @@ int cli_main(int argc, char **argv)
         return plot_main(argc - 2, argv + 2);
     if (strcmp(cmd, "calibrate") == 0)
         return calibrate_main(argc - 2, argv + 2);
-    fprintf(stderr, "parcours: unknown command \"%s\" (commands: run, validate, sweep, compare, plot, calibrate, help; see parcours --help)\n", cmd);
-    return CLI_BAD_INPUT;
+    return unknown_command(cmd);
 }

@@ -52,6 +52,10 @@ static void help_and_version_succeed(void)
     CU_ASSERT_EQUAL(run(2, e), 2);
     const char *f[] = {"parcours", "run", "--replications", "zero"};
     CU_ASSERT_EQUAL(run(4, f), 2);
+    const char *g[] = {"parcours", "help", "sweep"};
+    CU_ASSERT_EQUAL(run(3, g), 0);
+    const char *h[] = {"parcours", "help", "frobnicate"};   /* not the main help and 0 */
+    CU_ASSERT_EQUAL(run(3, h), 2);
 }
 
 static void run_without_scenario_writes_every_output(void)
