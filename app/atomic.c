@@ -199,6 +199,11 @@ int atomic_mkdirs(const char *path)
         *s = '/';
     }
     int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    struct stat st;
+    if (rc == 0 && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        errno = ENOTDIR;   /* a file of that name: say so here, not at the first write into it */
+        rc = -1;
+    }
     free(p);
     return rc;
 }

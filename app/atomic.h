@@ -36,7 +36,8 @@ int atomic_commit_all(atomic_file **af, size_t n, size_t *failed);
 /* Removes the temporary file and frees af. */
 void atomic_abort(atomic_file *af);
 
-/* Creates a directory and its parents (like mkdir -p). Returns 0 or -1. */
+/* Creates a directory and its parents (like mkdir -p). Returns 0, or -1
+ * with errno set (ENOTDIR when path is a file). */
 int atomic_mkdirs(const char *path);
 
 #endif

@@ -278,6 +278,8 @@ static void unwritable_output_fails_with_status_1(void)
     snprintf(out, sizeof out, "%s/sub", blocker);   /* a directory under a file */
     const char *a[] = {"parcours", "run", "--out", out, "-r", "1", "-q"};
     CU_ASSERT_EQUAL(run(7, a), 1);
+    const char *b[] = {"parcours", "run", "--out", blocker, "-r", "1", "-q"};   /* the file itself */
+    CU_ASSERT_EQUAL(run(7, b), 1);
 }
 
 static void census_starts_from_the_people_listed(void)
