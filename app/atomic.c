@@ -207,3 +207,36 @@ int atomic_mkdirs(const char *path)
     free(p);
     return rc;
 }
+
+int atomic_dir_usable(const char *path)
+{
+    char *p = strdup(*path ? path : ".");
+    if (p == NULL)
+        return -1;
+    int rc;
+    for (;;) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                errno = ENOTDIR;
+                rc = -1;
+            } else {
+                rc = access(p, W_OK | X_OK);
+            }
+            break;
+        }
+        if (errno != ENOENT) {
+            rc = -1;
+            break;
+        }
+        char *slash = strrchr(p, '/');
+        if (slash == NULL)
+            strcpy(p, ".");            /* "out" -> the working directory */
+        else if (slash == p)
+            p[1] = '\0';               /* "/out" -> "/" */
+        else
+            *slash = '\0';
+    }
+    free(p);
+    return rc;
+}

@@ -40,4 +40,11 @@ void atomic_abort(atomic_file *af);
  * with errno set (ENOTDIR when path is a file). */
 int atomic_mkdirs(const char *path);
 
+/* Whether atomic_mkdirs(path) and writing into path should succeed, as far
+ * as can be told without creating anything: path is a directory we may
+ * write into, or does not exist and its nearest existing ancestor is one.
+ * Commands call it before a long run, so that a mistyped --out fails at
+ * once, not after the work. Returns 0, or -1 with errno set. */
+int atomic_dir_usable(const char *path);
+
 #endif

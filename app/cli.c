@@ -6,6 +6,7 @@
  * written before the input has been fully checked. */
 #include "app/cli.h"
 
+#include "app/atomic.h"
 #include "app/calibrate.h"
 #include "app/census.h"
 #include "app/compare.h"
@@ -338,6 +339,12 @@ static int cmd_run(int argc, char **argv)
         snprintf(outdir, sizeof outdir, "%s", o.out);
     else
         snprintf(outdir, sizeof outdir, "out/%s", spec->name);
+    if (atomic_dir_usable(outdir) != 0) {
+        fprintf(stderr, "parcours run: cannot write into the output directory %s: %s; nothing was run\n", outdir,
+                strerror(errno));
+        scenario_result_fini(&res);
+        return CLI_FAILURE;
+    }
     progress_state ps = {!o.quiet && isatty(STDERR_FILENO), {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &ps.start);
     catch_stop_signals();

@@ -712,6 +712,12 @@ int compare_main(int argc, char **argv)
     int threads = o.threads ? o.threads : experiment_default_threads();
     char err[512] = "";
 
+    if (atomic_dir_usable(outdir) != 0) {
+        fprintf(stderr, "parcours compare: cannot write into the output directory %s: %s; nothing was run\n",
+                outdir, strerror(errno));
+        rc = CLI_FAILURE;
+        goto end;
+    }
     /* Run: replications 0..reps-1 of the same seed for everyone. */
     for (int k = 0; k < o.n_files; k++) {
         compare_progress ps = {!o.quiet && isatty(STDERR_FILENO), k, o.n_files, sc[k].label, {0, 0}};
