@@ -1,10 +1,12 @@
 /* test_cli.c -- the command line end to end: outputs and their names,
  * determinism, exit statuses, and nothing written on bad input. */
+#include "app/atomic.h"
 #include "app/cli.h"
 #include "app/textfile.h"
 
 #include <CUnit/Basic.h>
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +282,13 @@ static void unwritable_output_fails_with_status_1(void)
     CU_ASSERT_EQUAL(run(7, a), 1);
     const char *b[] = {"parcours", "run", "--out", blocker, "-r", "1", "-q"};   /* the file itself */
     CU_ASSERT_EQUAL(run(7, b), 1);
+    /* what run checks before running, creating nothing */
+    CU_ASSERT(atomic_dir_usable(blocker) == -1 && errno == ENOTDIR);
+    CU_ASSERT(atomic_dir_usable(out) == -1 && errno == ENOTDIR);
+    snprintf(out, sizeof out, "%s/not/yet", tmpdir);
+    CU_ASSERT_EQUAL(atomic_dir_usable(out), 0);
+    CU_ASSERT_FALSE(exists(out));
+    CU_ASSERT_EQUAL(atomic_dir_usable(tmpdir), 0);
 }
 
 static void census_starts_from_the_people_listed(void)
