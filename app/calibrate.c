@@ -1171,6 +1171,12 @@ int calibrate_main(int argc, char **argv)
         calib_fini(&def);
         return rc;
     }
+    if (atomic_dir_usable(out) != 0) {
+        fprintf(stderr, "parcours calibrate: cannot write into the output directory %s: %s; nothing was run\n", out,
+                strerror(errno));
+        calib_fini(&def);
+        return CLI_FAILURE;
+    }
     if (threads == 0)
         threads = experiment_default_threads();
     progress_state ps = {!quiet && isatty(STDERR_FILENO), 0, {0, 0}};
