@@ -40,8 +40,8 @@ static const char *const plot_help =
     "  PARCOURS_SCRIPTS  the scripts directory (default: " PARCOURS_SOURCE_DIR "/scripts)\n"
     "\n"
     "exit status: 0 charts written; 1 gnuplot missing (apt-get install gnuplot-nox)\n"
-    "or a script failed; 2 DIR holds none of the CSV files charts read, or a bad\n"
-    "option. A run without daily series (outputs.daily false, a sweep's point)\n"
+    "or a script failed; 2 DIR is not a directory or holds none of the CSV files\n"
+    "charts read, or a bad option. A run without daily series (outputs.daily false, a sweep's point)\n"
     "gets the charts of its other files: census, blocked places, public space.\n";
 
 const char *plot_scripts_dir(void)
@@ -142,6 +142,13 @@ int plot_main(int argc, char **argv)
     }
     if (dir == NULL)
         return cli_usage_error("plot", "%s", "needs a run directory (written by parcours run)");
+    struct stat info;
+    int found = stat(dir, &info) == 0;
+    if (!found || !S_ISDIR(info.st_mode)) {
+        fprintf(stderr, "parcours plot: %s: %s (expected a run directory, written by parcours run)\n",
+                dir, found ? "not a directory" : strerror(errno));
+        return CLI_BAD_INPUT;
+    }
     if (!has_a_chart_input(dir)) {
         fprintf(stderr,
                 "parcours plot: %s holds none of the files the charts read (occupancy.csv,\n"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static char *fail(FILE *f, char *buf, int err, char *why, size_t whylen, const char *what)
 {
@@ -24,6 +25,11 @@ char *textfile_read(const char *path, size_t max_bytes, char *why, size_t whylen
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return fail(NULL, NULL, errno, why, whylen, NULL);
+    /* fopen opens a directory, whose first read then fails with EISDIR
+     * or, through stdio, a bare EIO: say what the path is. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
+        return fail(f, NULL, EISDIR, why, whylen, "cannot read the file: it is a directory (expected a JSON file)");
     size_t cap = 1 << 14, len = 0;
     char *buf = malloc(cap);
     for (;;) {

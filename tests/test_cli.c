@@ -268,6 +268,19 @@ static void bad_scenario_exits_2_and_writes_nothing(void)
     const char *m[] = {"parcours", "run", "no/such/file.json", "--out", out, "-q"};
     CU_ASSERT_EQUAL(run(6, m), 2);
     CU_ASSERT_FALSE(exists(out));
+    /* A directory given for a file: said so, not stdio's bare EIO. */
+    const char *d[] = {"parcours", "run", tmpdir, "--out", out, "-q"};
+    CU_ASSERT_EQUAL(run(6, d), 2);
+    CU_ASSERT_FALSE(exists(out));
+    char why[256];
+    CU_ASSERT_PTR_NULL(textfile_read(tmpdir, 1024, why, sizeof why));
+    CU_ASSERT_EQUAL(errno, EISDIR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "it is a directory"));
+    /* plot: a missing directory or a file is bad input, before gnuplot is looked for */
+    const char *p[] = {"parcours", "plot", "no/such/dir"};
+    CU_ASSERT_EQUAL(run(3, p), 2);
+    const char *q[] = {"parcours", "plot", "/dev/null"};
+    CU_ASSERT_EQUAL(run(3, q), 2);
 }
 
 static void unwritable_output_fails_with_status_1(void)
