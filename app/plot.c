@@ -41,8 +41,9 @@ static const char *const plot_help =
     "\n"
     "exit status: 0 charts written; 1 gnuplot missing (apt-get install gnuplot-nox)\n"
     "or a script failed; 2 DIR is not a directory or holds none of the CSV files\n"
-    "charts read, or a bad option. A run without daily series (outputs.daily false, a sweep's point)\n"
-    "gets the charts of its other files: census, blocked places, public space.\n";
+    "charts read, or a bad option. A run without daily series (outputs.daily\n"
+    "false, a sweep's point) gets the charts of its other files: census,\n"
+    "blocked places, public space.\n";
 
 const char *plot_scripts_dir(void)
 {
