@@ -30,6 +30,12 @@ typedef struct loader {
     model_spec *spec;
     long start;          /* start date, days since 1970 */
     double horizon;      /* days; NAN until known */
+    /* Whether start and the horizon were read. When either is wrong, that
+     * is the one problem reported: a date elsewhere cannot be placed, and
+     * is neither converted against a wrong start nor checked against a
+     * wrong horizon (which would add a problem per window, census date
+     * and capacity at the start). */
+    int start_known, horizon_known;
 } loader;
 
 /* ---- small readers -------------------------------------------------------- */
@@ -75,7 +81,7 @@ static double read_time_value(loader *L, const cJSON *v)
             diag_add(L->c.d, L->c.path, "expected a date YYYY-MM-DD, got \"%.40s\"", v->valuestring);
             return NAN;
         }
-        return (double)(day - L->start);
+        return L->start_known ? (double)(day - L->start) : NAN;
     }
     if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) < BIG)
         return v->valuedouble;
@@ -94,6 +100,34 @@ static double read_time(loader *L, const cJSON *obj, const char *key, int requir
     double t = read_time_value(L, v);
     jpop(&L->c, len);
     return t;
+}
+
+/* Is time t (days since start) outside the scenario's dates? Never when
+ * they are unknown (see loader). */
+static int outside_dates(const loader *L, double t)
+{
+    return L->horizon_known && (t < 0 || t >= L->horizon);
+}
+
+/* A time for messages: its date when it is a whole day, else days. */
+static void format_time(const loader *L, double t, char *buf, size_t size)
+{
+    if (t == floor(t) && fabs(t) < 1e7) {
+        char date[16];
+        sim_date_format(L->start + (long)t, date);
+        snprintf(buf, size, "%s", date);
+    } else {
+        snprintf(buf, size, "day %g", t);
+    }
+}
+
+/* "2019-01-01 to 2023-12-31": the scenario's dates, for messages. */
+static void format_dates(const loader *L, char *buf, size_t size)
+{
+    char first[24], last[24];
+    format_time(L, 0, first, sizeof first);
+    format_time(L, ceil(L->horizon) - 1, last, sizeof last);
+    snprintf(buf, size, "%s to %s", first, last);
 }
 
 static int expect_object(loader *L, const cJSON *v)
@@ -1015,7 +1049,8 @@ static void read_initial(loader *L, const cJSON *root)
                     if (st->kind == MODEL_DAY_SERVICE || st->kind == MODEL_EXIT) {
                         diag_add(L->c.d, L->c.path, "people can start only in a pool or service stage (got %s stage \"%s\")",
                                  kind_names[st->kind], st->id);
-                    } else if (st->capacity && placed[in->stage] > sim_schedule_value(st->capacity, 0.0)) {
+                    } else if (st->capacity && L->start_known &&
+                               placed[in->stage] > sim_schedule_value(st->capacity, 0.0)) {
                         size_t l3 = jpush_key(&L->c, "count");
                         diag_add(L->c.d, L->c.path, "%ld people start in %s, above its capacity at the start (expected at most %g)",
                                  placed[in->stage], st->id, sim_schedule_value(st->capacity, 0.0));
@@ -1062,8 +1097,18 @@ static void read_windows(loader *L, const cJSON *root)
                 double from = read_time(L, o, "from", 1), to = read_time(L, o, "to", 1);
                 if (id && duplicate_id(spec->window_ids, spec->n_windows, id))
                     diag_add(L->c.d, L->c.path, "duplicate window id \"%.40s\" (\"all\" is the whole horizon)", id);
-                else if (!isnan(from) && !isnan(to) && (to < from || from < 0 || to >= L->horizon))
-                    diag_add(L->c.d, L->c.path, "expected from <= to, both within the scenario's dates");
+                else if (!isnan(from) && !isnan(to) &&
+                         (to < from || outside_dates(L, from) || outside_dates(L, to))) {
+                    char dates[56], a[24], b[24];
+                    format_dates(L, dates, sizeof dates);
+                    format_time(L, from, a, sizeof a);
+                    format_time(L, to, b, sizeof b);
+                    if (to < from)
+                        diag_add(L->c.d, L->c.path, "expected from <= to, got from %s to %s", a, b);
+                    else
+                        diag_add(L->c.d, L->c.path, "expected from and to within the scenario's dates (%s), got %s to %s",
+                                 dates, a, b);
+                }
                 else if (id && !isnan(from) && !isnan(to)) {
                     spec->window_ids[spec->n_windows] = checked(L, strdup(id));
                     spec->windows[spec->n_windows].from = from;
@@ -1091,8 +1136,13 @@ static void read_census(loader *L, const cJSON *root)
             it = next_item(arr, it);
             size_t l2 = jpush_index(&L->c, i);
             double t = read_time_value(L, it);
-            if (!isnan(t) && (t < 0 || t >= L->horizon))
-                diag_add(L->c.d, L->c.path, "census date outside the scenario's dates");
+            if (!isnan(t) && outside_dates(L, t)) {
+                char dates[56], a[24];
+                format_dates(L, dates, sizeof dates);
+                format_time(L, t, a, sizeof a);
+                diag_add(L->c.d, L->c.path, "expected a census date within the scenario's dates (%s), got %s",
+                         dates, a);
+            }
             else if (!isnan(t) && L->spec->n_census > 0 && t + 1 <= L->spec->census[L->spec->n_census - 1])
                 diag_add(L->c.d, L->c.path, "census dates out of order (expected increasing dates)");
             else if (!isnan(t))
@@ -1136,6 +1186,8 @@ static void read_top(loader *L, const cJSON *root)
     const char *start = jstring(&L->c, root, "start", 1);
     if (start && sim_date_parse(start, &L->start) != 0)
         diag_add(L->c.d, "start", "expected a date YYYY-MM-DD, got \"%.40s\"", start);
+    else if (start)
+        L->start_known = 1;
     spec->start_day = L->start;
     int has_end = jget(&L->c, root, "end", 0) != NULL, has_days = jget(&L->c, root, "days", 0) != NULL;
     if (has_end == has_days)
@@ -1149,13 +1201,14 @@ static void read_top(loader *L, const cJSON *root)
     } else if (has_days) {
         L->horizon = jnumber(&L->c, root, "days", 1, 1, 1e9, 1);
     }
+    L->horizon_known = L->start_known && !isnan(L->horizon);
     if (isnan(L->horizon))
         L->horizon = 1;
     spec->horizon = L->horizon;
     spec->seed = (uint64_t)jinteger(&L->c, root, "seed", 0, 0, JREAD_WHOLE_MAX, 1);
     spec->replications = jinteger(&L->c, root, "replications", 0, 1, 10000000, 1);
     spec->warmup_days = jnumber(&L->c, root, "warmup_days", 0, 0, 1e9, 0);
-    if (spec->warmup_days >= L->horizon)
+    if (L->horizon_known && spec->warmup_days >= L->horizon)
         diag_add(L->c.d, "warmup_days", "expected a warm-up shorter than the horizon (%g days)", L->horizon);
     spec->max_population = 10000000;
     spec->max_events = 2e9;

@@ -271,6 +271,26 @@ static void dates_must_be_real_dates(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "start: expected a date YYYY-MM-DD, got \"2021-02-29\""));
 }
 
+/* A wrong start or end is one problem: the Paris baseline's windows,
+ * census dates and capacities at the start were once each reported as
+ * wrong too, measured against a start or horizon that was never read. */
+static void a_wrong_date_is_one_problem(void)
+{
+    const char *start[] = {"start=2019-02-30"};
+    CU_ASSERT_EQUAL(problems(scenario_embedded_baseline, start, 1, NULL, 0), 1);
+    const char *both[] = {"start=x", "end=2018-13-01"};
+    CU_ASSERT_EQUAL(problems(scenario_embedded_baseline, both, 2, NULL, 0), 2);
+    const char *early[] = {"end=2018-01-01"};
+    char msg[512];
+    CU_ASSERT_EQUAL(problems(scenario_embedded_baseline, early, 1, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "end: expected a date on or after start"));
+    /* a short horizon: each window is wrong, and says with which dates */
+    const char *shorter[] = {"end=2019-06-30"};
+    CU_ASSERT(problems(scenario_embedded_baseline, shorter, 1, msg, sizeof msg) > 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "windows.audit: expected from and to within the scenario's dates "
+                                       "(2019-01-01 to 2019-06-30), got 2020-01-01 to 2021-05-31"));
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -294,6 +314,7 @@ int main(void)
     CU_add_test(s, "failed_set_leaves_the_tree_unchanged", failed_set_leaves_the_tree_unchanged);
     CU_add_test(s, "set_value_is_json_only_as_a_whole", set_value_is_json_only_as_a_whole);
     CU_add_test(s, "dates_must_be_real_dates", dates_must_be_real_dates);
+    CU_add_test(s, "a_wrong_date_is_one_problem", a_wrong_date_is_one_problem);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();
