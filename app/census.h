@@ -12,7 +12,10 @@
 #include "models/spec.h"
 
 /* Reads the census into spec (spec->people). Problems are reported as
- * "FILE: line N, column NAME: ..." and make it return -1 (spec unchanged). */
+ * "FILE: line N: column NAME: ...", every one up to 20, then the reading
+ * stops; a stage holding more people than its capacity at the start is
+ * one problem. Any problem makes it return -1 (spec unchanged). A UTF-8
+ * byte order mark and CRLF line ends are accepted. */
 int census_load(const char *path, model_spec *spec, diag *d);
 
 #endif
