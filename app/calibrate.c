@@ -452,6 +452,8 @@ int calib_load(const char *file, calib_def *def, FILE *errs)
         diag_add(d, "", "expected a JSON object at the top level, got %s", jtype(root));
         goto end;
     }
+    if (jcheck_file_kind(d, root, JFILE_CALIBRATION) != 0)
+        goto end;
     jctx c;
     memset(&c, 0, sizeof c);
     c.d = d;

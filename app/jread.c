@@ -217,3 +217,37 @@ cJSON *jparse(const char *text, diag *d)
         diag_add(d, "", "line %ld, column %ld: invalid JSON near \"%.20s\"", line, col, at);
     return NULL;
 }
+
+static jfile_kind file_kind(const cJSON *root, int *known)
+{
+    int stages = cJSON_GetObjectItemCaseSensitive(root, "stages") != NULL;
+    int scenario = cJSON_GetObjectItemCaseSensitive(root, "scenario") != NULL;
+    int targets = cJSON_GetObjectItemCaseSensitive(root, "targets") != NULL;
+    *known = stages != scenario;
+    return stages ? JFILE_SCENARIO : targets ? JFILE_CALIBRATION : JFILE_SWEEP;
+}
+
+int jcheck_file_kind(diag *d, const cJSON *root, jfile_kind expected)
+{
+    static const char *const what[] = {
+        [JFILE_SCENARIO] = "a scenario (it has \"stages\")",
+        [JFILE_SWEEP] = "a sweep file (it names a \"scenario\")",
+        [JFILE_CALIBRATION] = "a calibration file (it names a \"scenario\" and has \"targets\")",
+    };
+    static const char *const command[] = {
+        [JFILE_SCENARIO] = "parcours run or parcours validate",
+        [JFILE_SWEEP] = "parcours sweep",
+        [JFILE_CALIBRATION] = "parcours calibrate",
+    };
+    static const char *const expected_what[] = {
+        [JFILE_SCENARIO] = "a scenario",
+        [JFILE_SWEEP] = "a sweep file",
+        [JFILE_CALIBRATION] = "a calibration file",
+    };
+    int known;
+    jfile_kind kind = file_kind(root, &known);
+    if (!known || kind == expected)
+        return 0;
+    diag_add(d, "", "this is %s, not %s: give it to %s", what[kind], expected_what[expected], command[kind]);
+    return -1;
+}

@@ -50,4 +50,15 @@ const char *jtype(const cJSON *v);
 /* A short rendering of a value for messages. */
 void jshow(const cJSON *v, char *buf, size_t size);
 
+/* parcours' three kinds of input file, told apart by their keys: a
+ * scenario has "stages"; a sweep and a calibration name a "scenario", and
+ * a calibration also has "targets". */
+typedef enum jfile_kind { JFILE_SCENARIO, JFILE_SWEEP, JFILE_CALIBRATION } jfile_kind;
+
+/* If root (an object) is plainly a file of another kind than `expected`,
+ * reports that as its one problem, with the command that reads it, and
+ * returns -1, so that a file given to the wrong command gets one line
+ * instead of a problem per key. Otherwise returns 0. */
+int jcheck_file_kind(diag *d, const cJSON *root, jfile_kind expected);
+
 #endif

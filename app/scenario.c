@@ -1325,6 +1325,8 @@ int scenario_load_text(const char *text, const char *const *sets, int n_sets,
         diag_add(d, "", "expected a JSON object at the top level, got %s", jtype(root));
         goto end;
     }
+    if (jcheck_file_kind(d, root, JFILE_SCENARIO) != 0)
+        goto end;
     for (int i = 0; i < n_sets; i++)
         setpath_apply(root, sets[i], d);
     if (diag_count(d) > 0)

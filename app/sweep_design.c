@@ -442,6 +442,10 @@ int sweep_def_load(const char *path, diag *d, sweep_def *out)
         cJSON_Delete(root);
         return -1;
     }
+    if (jcheck_file_kind(d, root, JFILE_SWEEP) != 0) {
+        cJSON_Delete(root);
+        return -1;
+    }
     jcheck_keys(&c, root, top_keys);
     out->file = strdup(path);
     const char *scenario = jstring(&c, root, "scenario", 1);

@@ -267,6 +267,8 @@ static void bad_files_are_refused_and_nothing_is_written(void)
          " \"targets\": [{\"metric\": \"m\", \"target\": 1}]}",
          "scenario: "},
         {"{\"scenario\": \"mm1.json\", \"parameters\": [", "invalid JSON"},
+        {"{\"scenario\": \"mm1.json\", \"parameters\": [{\"path\": \"a\", \"values\": [1]}]}",
+         "this is a sweep file (it names a \"scenario\"), not a calibration file: give it to parcours sweep"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         write_file("bad.json", cases[i].text);

@@ -274,6 +274,23 @@ static void dates_must_be_real_dates(void)
 /* A wrong start or end is one problem: the Paris baseline's windows,
  * census dates and capacities at the start were once each reported as
  * wrong too, measured against a start or horizon that was never read. */
+/* A sweep or calibration file given for a scenario is one problem that
+ * names the command, not one per key. */
+static void another_kind_of_file_is_named(void)
+{
+    char msg[512];
+    CU_ASSERT_EQUAL(problems("{\"scenario\": \"base.json\", \"parameters\": [], \"targets\": []}", NULL, 0, msg,
+                             sizeof msg), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "case.json: this is a calibration file (it names a \"scenario\" and has \"targets\"), "
+                                "not a scenario: give it to parcours calibrate");
+    CU_ASSERT_EQUAL(problems("{\"scenario\": \"base.json\", \"parameters\": []}", NULL, 0, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "give it to parcours sweep"));
+    /* a scenario with a stray "scenario" key is still read as a scenario */
+    CU_ASSERT_EQUAL(problems(MINIMAL_HEAD "\"scenario\": 1, \"stages\": [{\"id\": \"d\", \"kind\": \"exit\"}]}",
+                             NULL, 0, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "scenario: unknown key"));
+}
+
 static void a_wrong_date_is_one_problem(void)
 {
     const char *start[] = {"start=2019-02-30"};
@@ -315,6 +332,7 @@ int main(void)
     CU_add_test(s, "set_value_is_json_only_as_a_whole", set_value_is_json_only_as_a_whole);
     CU_add_test(s, "dates_must_be_real_dates", dates_must_be_real_dates);
     CU_add_test(s, "a_wrong_date_is_one_problem", a_wrong_date_is_one_problem);
+    CU_add_test(s, "another_kind_of_file_is_named", another_kind_of_file_is_named);
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     unsigned failures = CU_get_number_of_failures();

@@ -249,6 +249,14 @@ static void latin_hypercube_points_cover_each_stratum_once(void)
         CU_ASSERT_EQUAL(hits[k], 1);
     sweep_def_fini(&def);
     diag_free(d);
+
+    /* A scenario given for a sweep file: one problem naming the command. */
+    d = diag_new("scenarios/paris-baseline.json");
+    CU_ASSERT_EQUAL(sweep_def_load("scenarios/paris-baseline.json", d, &def), -1);
+    CU_ASSERT_EQUAL(diag_count(d), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(diag_message(d, 0), "this is a scenario (it has \"stages\"), not a sweep file"));
+    sweep_def_fini(&def);
+    diag_free(d);
 }
 
 static void a_grid_range_includes_both_ends_without_rounding_noise(void)
