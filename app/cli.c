@@ -373,6 +373,11 @@ static int cmd_run(int argc, char **argv)
                (unsigned long long)seed, experiment_events(x));
         output_print_table(stdout, spec, x);
         printf("\nwritten: %s/ (summary.json, occupancy.csv, waiting.csv, capacity.csv, census.csv, blocked.csv, public_space_by_hour.csv)\n", outdir);
+        char charts[512];
+        int n = plot_charts_in(outdir, charts, sizeof charts);
+        if (n > 0)
+            printf("note: %s %s drawn from an earlier run (parcours plot %s redraws %s)\n", charts,
+                   n == 1 ? "was" : "were", outdir, n == 1 ? "it" : "them");
     }
     free(command);
     experiment_free(x);

@@ -9,6 +9,7 @@
 
 #include "app/cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,44 @@ int plot_spawn(const char *dir, char *const argv[])
         if (errno != EINTR)
             return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int is_script(const struct dirent *e)
+{
+    size_t len = strlen(e->d_name);
+    return len > 3 && strcmp(e->d_name + len - 3, ".gp") == 0;
+}
+
+int plot_charts_in(const char *dir, char *names, size_t size)
+{
+    char scripts[4096];
+    names[0] = '\0';
+    if (snprintf(scripts, sizeof scripts, "%s/plot", plot_scripts_dir()) >= (int)sizeof scripts)
+        return 0;
+    struct dirent **list;
+    int n = scandir(scripts, &list, is_script, alphasort);   /* sorted: the same message each time */
+    if (n < 0)
+        return 0;
+    int found = 0;
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        static const char *const exts[] = {"png", "svg"};
+        for (int k = 0; k < 2; k++) {
+            char path[4096], chart[300];
+            snprintf(chart, sizeof chart, "%.*s.%s", (int)(strlen(list[i]->d_name) - 3), list[i]->d_name, exts[k]);
+            if (snprintf(path, sizeof path, "%s/%s", dir, chart) >= (int)sizeof path || access(path, F_OK) != 0)
+                continue;
+            int w = snprintf(names + used, size - used, "%s%s", found ? ", " : "", chart);
+            if (w > 0 && used + (size_t)w < size)
+                used += (size_t)w;
+            else
+                names[used] = '\0';   /* whole names only */
+            found++;
+        }
+        free(list[i]);
+    }
+    free(list);
+    return found;
 }
 
 /* Whether dir holds a CSV file some chart reads (scripts/plot/all.sh). A

@@ -24,6 +24,12 @@ int plot_have_program(const char *program);
  * killed (127: the program could not be run). */
 int plot_spawn(const char *dir, char *const argv[]);
 
+/* Lists in names (", "-separated, truncated to fit) the charts in dir
+ * that the plot scripts draw (<script>.png or .svg for each
+ * scripts/plot/<script>.gp) and returns how many there are: after a run
+ * has replaced the CSV files, those charts show the earlier run. */
+int plot_charts_in(const char *dir, char *names, size_t size);
+
 /* The `parcours plot DIR [--format png|svg|both]` command. argv holds the
  * arguments after the command name. Exit status: 0 plots written, 1
  * gnuplot missing or a script failed (the CSV files are never touched), 2

@@ -3,6 +3,7 @@
 #include "app/atomic.h"
 #include "app/census.h"
 #include "app/cli.h"
+#include "app/plot.h"
 #include "app/scenario.h"
 #include "app/textfile.h"
 
@@ -396,6 +397,28 @@ static void census_lists_every_problem(void)
     free(text);
 }
 
+/* A run replaces the CSV files, not the charts drawn from the earlier
+ * ones: it names those left (the plot scripts' charts, sorted). */
+static void charts_of_an_earlier_run_are_named(void)
+{
+    char dir[512], path[600], names[256];
+    snprintf(dir, sizeof dir, "%s/charts", tmpdir);
+    CU_ASSERT_FATAL(mkdir(dir, 0755) == 0);
+    CU_ASSERT_EQUAL(plot_charts_in(dir, names, sizeof names), 0);
+    const char *files[] = {"occupancy.png", "census.svg", "holiday.png", "occupancy.csv"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        CU_ASSERT_FATAL(f != NULL);
+        fclose(f);
+    }
+    CU_ASSERT_EQUAL(plot_charts_in(dir, names, sizeof names), 2);
+    CU_ASSERT_STRING_EQUAL(names, "census.svg, occupancy.png");
+    char tiny[12];   /* truncated names, the count still right */
+    CU_ASSERT_EQUAL(plot_charts_in(dir, tiny, sizeof tiny), 2);
+    CU_ASSERT_STRING_EQUAL(tiny, "census.svg");
+}
+
 static void validate_accepts_shipped_scenarios(void)
 {
     const char *a[] = {"parcours", "validate", "scenarios/paris-2019-plan.json"};
@@ -432,6 +455,7 @@ int main(void)
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
     CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);
     CU_add_test(s, "census_lists_every_problem", census_lists_every_problem);
+    CU_add_test(s, "charts_of_an_earlier_run_are_named", charts_of_an_earlier_run_are_named);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
     CU_add_test(s, "validate_checks_the_embedded_baseline", validate_checks_the_embedded_baseline);
     CU_basic_set_mode(CU_BRM_VERBOSE);
