@@ -31,10 +31,10 @@ typedef struct loader {
     long start;          /* start date, days since 1970 */
     double horizon;      /* days; NAN until known */
     /* Whether start and the horizon were read. When either is wrong, that
-     * is the one problem reported: a date elsewhere cannot be placed, and
-     * is neither converted against a wrong start nor checked against a
-     * wrong horizon (which would add a problem per window, census date
-     * and capacity at the start). */
+     * is the one problem reported about dates: the other dates are still
+     * read (from day 0 when start is unknown, so schedules stay in order),
+     * but not checked against the horizon or the start, which would add a
+     * problem per window, census date and capacity at the start. */
     int start_known, horizon_known;
 } loader;
 
@@ -81,7 +81,7 @@ static double read_time_value(loader *L, const cJSON *v)
             diag_add(L->c.d, L->c.path, "expected a date YYYY-MM-DD, got \"%.40s\"", v->valuestring);
             return NAN;
         }
-        return L->start_known ? (double)(day - L->start) : NAN;
+        return (double)(day - L->start);
     }
     if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) < BIG)
         return v->valuedouble;
