@@ -1199,7 +1199,7 @@ static void read_top(loader *L, const cJSON *root)
         else if (!isnan(end))
             L->horizon = end + 1;
     } else if (has_days) {
-        L->horizon = jnumber(&L->c, root, "days", 1, 1, 1e9, 1);
+        L->horizon = jnumber(&L->c, root, "days", 1, 1, 1e9, NAN);   /* NAN: unknown, see loader */
     }
     L->horizon_known = L->start_known && !isnan(L->horizon);
     if (isnan(L->horizon))

@@ -301,6 +301,11 @@ static void a_wrong_date_is_one_problem(void)
     char msg[512];
     CU_ASSERT_EQUAL(problems(scenario_embedded_baseline, early, 1, msg, sizeof msg), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(msg, "end: expected a date on or after start"));
+    CU_ASSERT_EQUAL(problems("{\"name\": \"t\", \"start\": \"2020-01-01\", \"days\": \"x\", "
+                             "\"stages\": [{\"id\": \"d\", \"kind\": \"exit\"}], "
+                             "\"windows\": [{\"id\": \"w\", \"from\": \"2020-01-01\", \"to\": \"2020-01-05\"}]}",
+                             NULL, 0, msg, sizeof msg), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "days: expected a number"));
     /* a short horizon: each window is wrong, and says with which dates */
     const char *shorter[] = {"end=2019-06-30"};
     CU_ASSERT(problems(scenario_embedded_baseline, shorter, 1, msg, sizeof msg) > 1);
