@@ -25,6 +25,7 @@
 #include "sim/record.h"
 #include "sim/stats.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -663,6 +664,36 @@ static void print_table(FILE *out, const compare_scenario *sc, int n)
     }
 }
 
+int compare_other_folders(const char *outdir, const char *const *labels, int n, char *names, size_t size)
+{
+    names[0] = '\0';
+    struct dirent **list;
+    int m = scandir(outdir, &list, NULL, alphasort);   /* sorted: the same message each time */
+    if (m < 0)
+        return 0;
+    int found = 0;
+    size_t used = 0;
+    for (int i = 0; i < m; i++) {
+        const char *name = list[i]->d_name;
+        int ours = name[0] == '.';
+        for (int k = 0; k < n && !ours; k++)
+            ours = strcmp(name, labels[k]) == 0;
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/%s/summary.json", outdir, name);
+        if (!ours && len > 0 && (size_t)len < sizeof path && access(path, F_OK) == 0) {
+            int w = snprintf(names + used, size - used, "%s%s/", found ? ", " : "", name);
+            if (w > 0 && used + (size_t)w < size)
+                used += (size_t)w;
+            else
+                names[used] = '\0';
+            found++;
+        }
+        free(list[i]);
+    }
+    free(list);
+    return found;
+}
+
 int compare_main(int argc, char **argv)
 {
     compare_options o;
@@ -796,6 +827,14 @@ int compare_main(int argc, char **argv)
         print_table(stdout, sc, o.n_files);
         printf("\nwritten: %s/ (compare.csv, compare_occupancy.csv, %d plot%s, report.html, one folder per scenario)\n",
                outdir, n_images, n_images == 1 ? "" : "s");
+        const char *labels[COMPARE_MAX];
+        for (int k = 0; k < o.n_files; k++)
+            labels[k] = sc[k].label;
+        char others[512];
+        int n_others = compare_other_folders(outdir, labels, o.n_files, others, sizeof others);
+        if (n_others > 0)
+            printf("note: %s in %s/ %s from an earlier comparison, not this one\n", others, outdir,
+                   n_others == 1 ? "is" : "are");
     }
     free(command);
 end:

@@ -75,6 +75,11 @@ int compare_has_costs(const model_spec *spec);
 int compare_cost(const compare_scenario *sc, int k, int w, int which, compare_estimate *est,
                  compare_estimate *diff);
 
+/* Lists in names (", "-separated, whole names only) the folders of outdir
+ * that hold a run (a summary.json) but are none of the n labels: left by
+ * an earlier comparison, whose results they still show. Returns how many. */
+int compare_other_folders(const char *outdir, const char *const *labels, int n, char *names, size_t size);
+
 /* Writes compare.csv to f. Returns 0 or -1 (errno set by stdio). */
 int compare_write_csv(FILE *f, const compare_scenario *sc, int n);
 

@@ -403,6 +403,21 @@ static void another_model_gets_its_stages_and_no_zero_costs(void)
     CU_ASSERT_PTR_NULL(strstr(html, "Total cost"));
     CU_ASSERT_PTR_NULL(strstr(html, "Hotel stay in ASSORE"));
     free(html);
+    /* A folder of an earlier comparison in the same directory is named. */
+    const char *labels[] = {"sweep-mm1", "two-queue"};
+    char names[64];
+    CU_ASSERT_EQUAL(compare_other_folders(out, labels, 2, names, sizeof names), 0);
+    snprintf(path, sizeof path, "%s/old-one", out);
+    CU_ASSERT_FATAL(mkdir(path, 0755) == 0);
+    CU_ASSERT_EQUAL(compare_other_folders(out, labels, 2, names, sizeof names), 0);   /* no run in it */
+    snprintf(path, sizeof path, "%s/old-one/summary.json", out);
+    f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fclose(f);
+    CU_ASSERT_EQUAL(compare_other_folders(out, labels, 2, names, sizeof names), 1);
+    CU_ASSERT_STRING_EQUAL(names, "old-one/");
+    CU_ASSERT_EQUAL(compare_other_folders(out, labels, 1, names, sizeof names), 2);
+    CU_ASSERT_STRING_EQUAL(names, "old-one/, two-queue/");
 }
 
 static void policy_scenarios_are_valid(void)
