@@ -4,6 +4,7 @@
  * that quantiles can be computed exactly at the end (memory: replications x
  * windows x stages x metrics doubles). Daily series and census rows are
  * combined on the fly with Welford tallies, in replication order. */
+#define _GNU_SOURCE   /* sched_getaffinity and CPU_COUNT, on Linux */
 #include "app/experiment.h"
 
 #include "models/pathway.h"
@@ -11,6 +12,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,7 +306,17 @@ static void *work(void *arg)
 
 int experiment_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    /* The CPUs this process may run on, not those of the machine: a Slurm
+     * job, taskset or mpirun's binding give a process a few cores of a
+     * large node, and one thread per core of the node would crowd them. */
+    long n = -1;
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+#endif
+    if (n < 1)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 

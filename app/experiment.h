@@ -27,7 +27,8 @@ experiment *experiment_run(const model_spec *spec, uint64_t seed, long first, lo
  * still be freed. */
 int experiment_extend(experiment *x, long count, int threads, experiment_progress progress, void *ctx,
                       char *err, size_t errlen);
-/* The number of online cores. */
+/* The number of cores this process may run on (its CPU affinity: a Slurm
+ * job or taskset may give it fewer than the machine has), at most 256. */
 int experiment_default_threads(void);
 void experiment_free(experiment *x);
 

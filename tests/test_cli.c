@@ -1,8 +1,10 @@
 /* test_cli.c -- the command line end to end: outputs and their names,
  * determinism, exit statuses, and nothing written on bad input. */
+#define _GNU_SOURCE   /* sched_setaffinity and the CPU_ macros */
 #include "app/atomic.h"
 #include "app/census.h"
 #include "app/cli.h"
+#include "app/experiment.h"
 #include "app/plot.h"
 #include "app/scenario.h"
 #include "app/textfile.h"
@@ -10,6 +12,7 @@
 #include <CUnit/Basic.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,6 +422,23 @@ static void charts_of_an_earlier_run_are_named(void)
     CU_ASSERT_STRING_EQUAL(tiny, "census.svg");
 }
 
+/* The default thread count follows the CPUs the process may use (a
+ * Slurm job's, taskset's), not the machine's. */
+static void default_threads_follow_the_affinity(void)
+{
+    cpu_set_t all, one;
+    CU_ASSERT_FATAL(sched_getaffinity(0, sizeof all, &all) == 0);
+    CU_ASSERT_EQUAL(experiment_default_threads(), CPU_COUNT(&all));
+    int cpu = 0;
+    while (!CPU_ISSET(cpu, &all))
+        cpu++;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    CU_ASSERT_FATAL(sched_setaffinity(0, sizeof one, &one) == 0);
+    CU_ASSERT_EQUAL(experiment_default_threads(), 1);
+    CU_ASSERT_FATAL(sched_setaffinity(0, sizeof all, &all) == 0);
+}
+
 static void validate_accepts_shipped_scenarios(void)
 {
     const char *a[] = {"parcours", "validate", "scenarios/paris-2019-plan.json"};
@@ -456,6 +476,7 @@ int main(void)
     CU_add_test(s, "census_starts_from_the_people_listed", census_starts_from_the_people_listed);
     CU_add_test(s, "census_lists_every_problem", census_lists_every_problem);
     CU_add_test(s, "charts_of_an_earlier_run_are_named", charts_of_an_earlier_run_are_named);
+    CU_add_test(s, "default_threads_follow_the_affinity", default_threads_follow_the_affinity);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
     CU_add_test(s, "validate_checks_the_embedded_baseline", validate_checks_the_embedded_baseline);
     CU_basic_set_mode(CU_BRM_VERBOSE);
