@@ -17,6 +17,7 @@
 #include "app/cli.h"
 #include "app/csv.h"
 #include "app/diag.h"
+#include "app/namelist.h"
 #include "app/output.h"
 #include "app/plot.h"
 #include "app/provenance.h"
@@ -666,32 +667,24 @@ static void print_table(FILE *out, const compare_scenario *sc, int n)
 
 int compare_other_folders(const char *outdir, const char *const *labels, int n, char *names, size_t size)
 {
-    names[0] = '\0';
-    struct dirent **list;
-    int m = scandir(outdir, &list, NULL, alphasort);   /* sorted: the same message each time */
-    if (m < 0)
-        return 0;
-    int found = 0;
-    size_t used = 0;
+    namelist list;
+    namelist_init(&list, names, size);
+    struct dirent **entries;
+    int m = scandir(outdir, &entries, NULL, alphasort);   /* sorted: the same message each time */
     for (int i = 0; i < m; i++) {
-        const char *name = list[i]->d_name;
+        const char *name = entries[i]->d_name;
         int ours = name[0] == '.';
         for (int k = 0; k < n && !ours; k++)
             ours = strcmp(name, labels[k]) == 0;
         char path[4096];
         int len = snprintf(path, sizeof path, "%s/%s/summary.json", outdir, name);
-        if (!ours && len > 0 && (size_t)len < sizeof path && access(path, F_OK) == 0) {
-            int w = snprintf(names + used, size - used, "%s%s/", found ? ", " : "", name);
-            if (w > 0 && used + (size_t)w < size)
-                used += (size_t)w;
-            else
-                names[used] = '\0';
-            found++;
-        }
-        free(list[i]);
+        if (!ours && len > 0 && (size_t)len < sizeof path && access(path, F_OK) == 0)
+            namelist_add(&list, name, "/");
+        free(entries[i]);
     }
-    free(list);
-    return found;
+    if (m >= 0)
+        free(entries);
+    return list.count;
 }
 
 int compare_main(int argc, char **argv)

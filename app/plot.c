@@ -8,6 +8,7 @@
 #include "app/plot.h"
 
 #include "app/cli.h"
+#include "app/namelist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -113,34 +114,28 @@ static int is_script(const struct dirent *e)
 
 int plot_charts_in(const char *dir, char *names, size_t size)
 {
+    namelist list;
+    namelist_init(&list, names, size);
     char scripts[4096];
-    names[0] = '\0';
     if (snprintf(scripts, sizeof scripts, "%s/plot", plot_scripts_dir()) >= (int)sizeof scripts)
         return 0;
-    struct dirent **list;
-    int n = scandir(scripts, &list, is_script, alphasort);   /* sorted: the same message each time */
-    if (n < 0)
-        return 0;
-    int found = 0;
-    size_t used = 0;
-    for (int i = 0; i < n; i++) {
-        static const char *const exts[] = {"png", "svg"};
+    struct dirent **entries;
+    int m = scandir(scripts, &entries, is_script, alphasort);   /* sorted: the same message each time */
+    for (int i = 0; i < m; i++) {
+        static const char *const exts[] = {".png", ".svg"};
+        char stem[256];
+        snprintf(stem, sizeof stem, "%.*s", (int)(strlen(entries[i]->d_name) - 3), entries[i]->d_name);
         for (int k = 0; k < 2; k++) {
-            char path[4096], chart[300];
-            snprintf(chart, sizeof chart, "%.*s.%s", (int)(strlen(list[i]->d_name) - 3), list[i]->d_name, exts[k]);
-            if (snprintf(path, sizeof path, "%s/%s", dir, chart) >= (int)sizeof path || access(path, F_OK) != 0)
-                continue;
-            int w = snprintf(names + used, size - used, "%s%s", found ? ", " : "", chart);
-            if (w > 0 && used + (size_t)w < size)
-                used += (size_t)w;
-            else
-                names[used] = '\0';   /* whole names only */
-            found++;
+            char path[4096];
+            int len = snprintf(path, sizeof path, "%s/%s%s", dir, stem, exts[k]);
+            if (len > 0 && (size_t)len < sizeof path && access(path, F_OK) == 0)
+                namelist_add(&list, stem, exts[k]);
         }
-        free(list[i]);
+        free(entries[i]);
     }
-    free(list);
-    return found;
+    if (m >= 0)
+        free(entries);
+    return list.count;
 }
 
 /* Whether dir holds a CSV file some chart reads (scripts/plot/all.sh). A
