@@ -88,7 +88,8 @@ static const char *const run_help =
     "  -o, --out DIR          output directory (default: out/<scenario name>/)\n"
     "  -s, --seed N           random seed (default: the scenario's, else 1)\n"
     "  -r, --replications R   number of replications (default: the scenario's)\n"
-    "      --replication K    run replication K alone (same numbers as inside a batch)\n"
+    "      --replication K    run replication K alone (same numbers as inside a\n"
+    "                         batch; not with -r)\n"
     "      --census FILE.csv  start from the people present today instead of the\n"
     "                         scenario's initial state: CSV stage,days,ready[,attr...]\n"
     "                         (days already spent; ready=1 if waiting to move on);\n"
@@ -226,6 +227,8 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
             return cli_usage_error(cmd, "unexpected argument %s (one scenario at a time)", a);
         }
     }
+    if (o->has_rep && o->has_reps)   /* which one was meant? */
+        return cli_usage_error(cmd, "%s", "--replication K runs replication K alone: give it or -r R, not both");
     return 0;
 }
 

@@ -478,8 +478,9 @@ void output_print_table(FILE *out, const model_spec *spec, const experiment *x)
         char from[11], to[11];
         sim_date_format(spec->start_day + (long)spec->windows[w].from, from);
         sim_date_format(spec->start_day + (long)spec->windows[w].to - 1, to);
-        fprintf(out, "\nwindow %s (%s to %s), %ld replications, mean ±95%% CI half-width\n",
-                spec->window_ids[w], from, to, experiment_replications(x));
+        long reps = experiment_replications(x);
+        fprintf(out, "\nwindow %s (%s to %s), %ld replication%s, mean ±95%% CI half-width\n",
+                spec->window_ids[w], from, to, reps, reps == 1 ? "" : "s");
         fprintf(out, "%-16s %14s %12s %12s %12s %14s %14s\n", "stage", "occupancy", "admissions", "exits",
                 "positive", "stay (years)", "to downstr (y)");
         for (int s = 0; s < spec->n_stages; s++) {

@@ -12,6 +12,7 @@
 #include <CUnit/Basic.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,6 +440,45 @@ static void default_threads_follow_the_affinity(void)
     CU_ASSERT_FATAL(sched_setaffinity(0, sizeof all, &all) == 0);
 }
 
+/* The mean of all.stages.<stage>.admissions in dir/summary.json, NAN if absent. */
+static double admissions_mean(const char *dir, const char *stage)
+{
+    char *json = slurp(dir, "summary.json", NULL);
+    cJSON *root = cJSON_Parse(json);
+    cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(root, "windows"), "all"), "stages"), stage), "admissions"), "mean");
+    double v = cJSON_IsNumber(m) ? m->valuedouble : NAN;
+    cJSON_Delete(root);
+    free(json);
+    return v;
+}
+
+/* --replication K gives replication K of a batch, alone; with -r it is
+ * refused (it once ran one replication and ignored -r). */
+static void one_replication_is_the_one_of_a_batch(void)
+{
+    char pair[512], first[512], second[512];
+    snprintf(pair, sizeof pair, "%s/rep-pair", tmpdir);
+    snprintf(first, sizeof first, "%s/rep-0", tmpdir);
+    snprintf(second, sizeof second, "%s/rep-1", tmpdir);
+    const char *a[] = {"parcours", "run", "--set", "end=2019-12-31", "--set", "windows=[]", "--set", "census=[]",
+                       "-r", "2", "--out", pair, "-q"};
+    CU_ASSERT_EQUAL_FATAL(run(13, a), 0);
+    a[8] = "--replication";
+    a[9] = "0";
+    a[11] = first;
+    CU_ASSERT_EQUAL_FATAL(run(13, a), 0);
+    a[9] = "1";
+    a[11] = second;
+    CU_ASSERT_EQUAL_FATAL(run(13, a), 0);
+    double both = admissions_mean(pair, "street"), x0 = admissions_mean(first, "street"),
+           x1 = admissions_mean(second, "street");
+    CU_ASSERT(x0 != x1);   /* two different replications */
+    CU_ASSERT_DOUBLE_EQUAL(both, (x0 + x1) / 2, 1e-9 * fabs(both));
+    const char *b[] = {"parcours", "run", "--replication", "1", "-r", "5", "--out", first, "-q"};
+    CU_ASSERT_EQUAL(run(9, b), 2);
+}
+
 static void validate_accepts_shipped_scenarios(void)
 {
     const char *a[] = {"parcours", "validate", "scenarios/paris-2019-plan.json"};
@@ -477,6 +517,7 @@ int main(void)
     CU_add_test(s, "census_lists_every_problem", census_lists_every_problem);
     CU_add_test(s, "charts_of_an_earlier_run_are_named", charts_of_an_earlier_run_are_named);
     CU_add_test(s, "default_threads_follow_the_affinity", default_threads_follow_the_affinity);
+    CU_add_test(s, "one_replication_is_the_one_of_a_batch", one_replication_is_the_one_of_a_batch);
     CU_add_test(s, "validate_accepts_shipped_scenarios", validate_accepts_shipped_scenarios);
     CU_add_test(s, "validate_checks_the_embedded_baseline", validate_checks_the_embedded_baseline);
     CU_basic_set_mode(CU_BRM_VERBOSE);
