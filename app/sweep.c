@@ -1171,8 +1171,8 @@ void sweep_report_point(sweep_run *r, long p, const char *row, double seconds)
     char took[32] = "";
     if (seconds >= 0)
         snprintf(took, sizeof took, ", %.1fs", seconds);
-    printf("point %0*ld (%s): %ld replications%s [%ld/%ld done]\n", r->digits, p, what, r->row_reps[p], took,
-           r->n_done, r->def.n_points);
+    printf("point %0*ld (%s): %ld replication%s%s [%ld/%ld done]\n", r->digits, p, what, r->row_reps[p],
+           r->row_reps[p] == 1 ? "" : "s", took, r->n_done, r->def.n_points);
     fflush(stdout);
 }
 
@@ -1292,8 +1292,9 @@ void sweep_conclude(const sweep_run *r, long already)
     if (already == r->def.n_points)
         printf("all %ld points were already done (%s/journal.json): nothing was run; sweep.csv was rebuilt from the stored rows\n",
                r->def.n_points, r->outdir);
-    printf("written: %s/sweep.csv (%ld rows), %s/sweep.json, %s/points/%.*s/{summary.json,row.csv,...}\n", r->outdir,
-           r->def.n_points, r->outdir, r->outdir, r->digits, "NNNNNNNNNNNN");
+    printf("written: %s/sweep.csv (%ld row%s), %s/sweep.json, %s/points/%.*s/{summary.json,row.csv,...}\n",
+           r->outdir, r->def.n_points, r->def.n_points == 1 ? "" : "s", r->outdir, r->outdir, r->digits,
+           "NNNNNNNNNNNN");
 }
 
 int sweep_main(int argc, char **argv)
