@@ -1077,9 +1077,9 @@ void calib_print(const calib_def *def, FILE *out)
     fprintf(out, "%s: %s, %d parameter%s, %d target%s, seed %llu, %ld replications\n", base_name(def->file),
             def->scenario_name, def->n_params, def->n_params == 1 ? "" : "s", def->n_targets,
             def->n_targets == 1 ? "" : "s", (unsigned long long)def->seed, def->replications);
-    fprintf(out, "%s after %ld iteration%s (%d restart%s, %ld evaluations, ", def->converged ? "converged" : "stopped",
+    fprintf(out, "%s after %ld iteration%s (%d restart%s, %ld evaluation%s, ", def->converged ? "converged" : "stopped",
             def->iterations, def->iterations == 1 ? "" : "s", def->restarts, def->restarts == 1 ? "" : "s",
-            def->evaluations);
+            def->evaluations, def->evaluations == 1 ? "" : "s");
     print_duration(out, def->seconds);
     fprintf(out, "): simplex size %.2g %s tolerance %.2g\n", def->size, def->size < def->tolerance ? "<" : ">=",
             def->tolerance);
@@ -1184,8 +1184,8 @@ int calibrate_main(int argc, char **argv)
     progress_state ps = {!quiet && isatty(STDERR_FILENO), 0, {0, 0}};
     clock_gettime(CLOCK_MONOTONIC, &ps.start);
     if (ps.enabled) {
-        fprintf(stderr, "calibrating %d parameter%s of %s (%ld replications per evaluation):", def.n_params,
-                def.n_params == 1 ? "" : "s", def.scenario_name, def.replications);
+        fprintf(stderr, "calibrating %d parameter%s of %s (%ld replication%s per evaluation):", def.n_params,
+                def.n_params == 1 ? "" : "s", def.scenario_name, def.replications, def.replications == 1 ? "" : "s");
         for (int i = 0; i < def.n_params; i++)
             fprintf(stderr, " %s", def.params[i].path);
         fputc('\n', stderr);

@@ -1290,8 +1290,9 @@ void sweep_conclude(const sweep_run *r, long already)
     if (!r->verbose || r->o.quiet)
         return;
     if (already == r->def.n_points)
-        printf("all %ld points were already done (%s/journal.json): nothing was run; sweep.csv was rebuilt from the stored rows\n",
-               r->def.n_points, r->outdir);
+        printf("%s %ld point%s already done (%s/journal.json): nothing was run; sweep.csv was rebuilt from the stored "
+               "rows\n", r->def.n_points == 1 ? "the" : "all", r->def.n_points, r->def.n_points == 1 ? " was" : "s were",
+               r->outdir);
     printf("written: %s/sweep.csv (%ld row%s), %s/sweep.json, %s/points/%.*s/{summary.json,row.csv,...}\n",
            r->outdir, r->def.n_points, r->def.n_points == 1 ? "" : "s", r->outdir, r->outdir, r->digits,
            "NNNNNNNNNNNN");
@@ -1314,8 +1315,8 @@ int sweep_main(int argc, char **argv)
     if (rc == CLI_OK && r.o.dry_run) {
         list_points(&r);
         if (!r.o.quiet)
-            fprintf(stderr, "%s: valid, %ld points; --dry-run: nothing was run or written\n", r.o.file,
-                    r.def.n_points);
+            fprintf(stderr, "%s: valid, %ld point%s; --dry-run: nothing was run or written\n", r.o.file,
+                    r.def.n_points, r.def.n_points == 1 ? "" : "s");
         sweep_run_fini(&r);
         return CLI_OK;
     }
