@@ -287,8 +287,12 @@ static void *work(void *arg)
              * so the one reported, the first that failed, is the same
              * whatever the threads. */
             if (!pl->failed || r < pl->failed_rep) {
-                snprintf(pl->err, sizeof pl->err, "replication %ld stopped: %s", pl->first + r,
-                         sim_engine_error_detail(eng)[0] ? sim_engine_error_detail(eng) : "out of memory");
+                /* The caps are the scenario's "limits": say how to raise them. */
+                const char *hint = st == SIM_ERR_POPULATION_CAP ? "; if the scenario means it, raise limits.max_population"
+                                   : st == SIM_ERR_EVENT_CAP   ? "; if the scenario means it, raise limits.max_events"
+                                                               : "";
+                snprintf(pl->err, sizeof pl->err, "replication %ld stopped: %s%s", pl->first + r,
+                         sim_engine_error_detail(eng)[0] ? sim_engine_error_detail(eng) : "out of memory", hint);
                 pl->failed_rep = r;
             }
             pl->failed = 1;

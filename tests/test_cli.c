@@ -251,6 +251,37 @@ static void failed_replication_exits_1_and_names_the_same_one(void)
     }
 }
 
+/* The population and event caps stop a run with status 1, name the cap
+ * and say which limit of the scenario raises it; nothing is written. */
+static void a_cap_names_the_limit_to_raise(void)
+{
+    static const char *const sets[][2] = {
+        {"limits.max_population=100", "(the population cap); if the scenario means it, raise limits.max_population"},
+        {"limits.max_events=1000", "(the event cap); if the scenario means it, raise limits.max_events"},
+    };
+    char out[512], log[512];
+    snprintf(out, sizeof out, "%s/capped", tmpdir);
+    snprintf(log, sizeof log, "%s/capped.log", tmpdir);
+    for (int i = 0; i < 2; i++) {
+        fflush(stderr);
+        int saved = dup(2);
+        FILE *l = fopen(log, "w");
+        CU_ASSERT_FATAL(saved >= 0 && l != NULL);
+        dup2(fileno(l), 2);
+        const char *a[] = {"parcours", "run", "--set", sets[i][0], "-r", "1", "--out", out, "-q"};
+        int rc = run(9, a);
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+        fclose(l);
+        CU_ASSERT_EQUAL(rc, 1);
+        CU_ASSERT_FALSE(exists(out));
+        char *msg = slurp(tmpdir, "capped.log", NULL);
+        CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, sets[i][1]));
+        free(msg);
+    }
+}
+
 static void bad_scenario_exits_2_and_writes_nothing(void)
 {
     for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
@@ -510,6 +541,7 @@ int main(void)
     CU_add_test(s, "same_seed_gives_identical_bytes", same_seed_gives_identical_bytes);
     CU_add_test(s, "every_csv_row_carries_the_provenance", every_csv_row_carries_the_provenance);
     CU_add_test(s, "bad_scenario_exits_2_and_writes_nothing", bad_scenario_exits_2_and_writes_nothing);
+    CU_add_test(s, "a_cap_names_the_limit_to_raise", a_cap_names_the_limit_to_raise);
     CU_add_test(s, "failed_replication_exits_1_and_names_the_same_one",
                 failed_replication_exits_1_and_names_the_same_one);
     CU_add_test(s, "unwritable_output_fails_with_status_1", unwritable_output_fails_with_status_1);
