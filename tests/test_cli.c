@@ -44,6 +44,24 @@ static int exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Runs the command with its stderr in tmpdir/log; returns its status. */
+static int run_logged(int argc, const char **argv, const char *log)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, log);
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *l = fopen(path, "w");
+    CU_ASSERT_FATAL(saved >= 0 && l != NULL);
+    dup2(fileno(l), 2);
+    int rc = run(argc, argv);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    fclose(l);
+    return rc;
+}
+
 static const char *outputs[] = {"summary.json", "occupancy.csv", "waiting.csv", "capacity.csv",
                                 "census.csv", "blocked.csv", "public_space_by_hour.csv"};
 
@@ -222,28 +240,17 @@ static void failed_replication_exits_1_and_names_the_same_one(void)
         "  \"routing\": \"random\", \"routes\": [{\"to\": \"a\", \"p\": 0.9}, {\"to\": \"done\", \"p\": 0.1}]},"
         " {\"id\": \"done\", \"kind\": \"exit\"}],"
         " \"sources\": [{\"id\": \"in\", \"to\": \"a\", \"rate\": 2}]}";
-    char file[512], out[512], log[512];
+    char file[512], out[512];
     snprintf(file, sizeof file, "%s/deadlock.json", tmpdir);
     snprintf(out, sizeof out, "%s/deadlock-out", tmpdir);
-    snprintf(log, sizeof log, "%s/deadlock.log", tmpdir);
     FILE *f = fopen(file, "w");
     CU_ASSERT_FATAL(f != NULL);
     fputs(deadlock, f);
     fclose(f);
     static const char *const threads[] = {"1", "2", "4"};
     for (size_t i = 0; i < 3; i++) {
-        fflush(stderr);
-        int saved = dup(2);
-        FILE *l = fopen(log, "w");
-        CU_ASSERT_FATAL(saved >= 0 && l != NULL);
-        dup2(fileno(l), 2);
         const char *a[] = {"parcours", "run", file, "--out", out, "-q", "-j", threads[i]};
-        int rc = run(8, a);
-        fflush(stderr);
-        dup2(saved, 2);
-        close(saved);
-        fclose(l);
-        CU_ASSERT_EQUAL(rc, 1);
+        CU_ASSERT_EQUAL(run_logged(8, a, "deadlock.log"), 1);
         CU_ASSERT_FALSE(exists(out));
         char *msg = slurp(tmpdir, "deadlock.log", NULL);
         CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, "replication 0 stopped: deadlock: circular blocking"));
@@ -259,22 +266,11 @@ static void a_cap_names_the_limit_to_raise(void)
         {"limits.max_population=100", "(the population cap); if the scenario means it, raise limits.max_population"},
         {"limits.max_events=1000", "(the event cap); if the scenario means it, raise limits.max_events"},
     };
-    char out[512], log[512];
+    char out[512];
     snprintf(out, sizeof out, "%s/capped", tmpdir);
-    snprintf(log, sizeof log, "%s/capped.log", tmpdir);
     for (int i = 0; i < 2; i++) {
-        fflush(stderr);
-        int saved = dup(2);
-        FILE *l = fopen(log, "w");
-        CU_ASSERT_FATAL(saved >= 0 && l != NULL);
-        dup2(fileno(l), 2);
         const char *a[] = {"parcours", "run", "--set", sets[i][0], "-r", "1", "--out", out, "-q"};
-        int rc = run(9, a);
-        fflush(stderr);
-        dup2(saved, 2);
-        close(saved);
-        fclose(l);
-        CU_ASSERT_EQUAL(rc, 1);
+        CU_ASSERT_EQUAL(run_logged(9, a, "capped.log"), 1);
         CU_ASSERT_FALSE(exists(out));
         char *msg = slurp(tmpdir, "capped.log", NULL);
         CU_ASSERT_PTR_NOT_NULL(msg && strstr(msg, sets[i][1]));
