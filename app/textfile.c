@@ -29,7 +29,7 @@ char *textfile_read(const char *path, size_t max_bytes, char *why, size_t whylen
      * or, through stdio, a bare EIO: say what the path is. */
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
-        return fail(f, NULL, EISDIR, why, whylen, "cannot read the file: it is a directory (expected a JSON file)");
+        return fail(f, NULL, EISDIR, why, whylen, "cannot read the file: it is a directory");
     size_t cap = 1 << 14, len = 0;
     char *buf = malloc(cap);
     for (;;) {
