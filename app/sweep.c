@@ -55,7 +55,7 @@ const char sweep_help[] =
     "    \"parameters\": [{\"path\": \"stages.lhss.capacity\", \"min\": 0, \"max\": 100, \"integer\": true},\n"
     "                   {\"path\": \"sources.newcomers.rate\", \"min\": 0.5, \"max\": 1.2}],\n"
     "    \"design\": {\"lhs\": {\"points\": 20, \"seed\": 7}}\n"
-    "\"seed\" and \"replications\" default to the scenario's.\n"
+    "\"seed\" and \"replications\" default to the scenario's; -s and -r override them.\n"
     "\n"
     "Every point runs replications 0..R-1 of the same seed: common random\n"
     "numbers, so the differences between points owe little to chance.\n"
@@ -72,6 +72,9 @@ const char sweep_help[] =
     "\n"
     "options:\n"
     "  -o, --out DIR            output directory (default: out/<sweep name>/)\n"
+    "  -s, --seed N             random seed (default: the sweep file's \"seed\")\n"
+    "  -r, --replications R     replications per point (default: the sweep file's\n"
+    "                           \"replications\"); e.g. -r 3 for a first look\n"
     "  -j, --threads T          replications in parallel (default: all cores);\n"
     "                           the results are identical whatever T\n"
     "  -q, --quiet              no progress line and no messages\n"
@@ -252,6 +255,18 @@ int sweep_parse_options(int argc, char **argv, sweep_options *o)
             if (next == NULL || cli_parse_long(next, 1, 1024, &v) != 0)
                 return cli_usage_error("sweep", "%s needs a number of threads from 1 to 1024", a);
             o->threads = (int)v;
+            i++;
+        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+            int rc = cli_parse_seed("sweep", a, next, &o->seed);
+            if (rc != 0)
+                return rc;
+            o->has_seed = 1;
+            i++;
+        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
+            if (next == NULL || cli_parse_long(next, 1, 10000000, &v) != 0)
+                return cli_usage_error("sweep", "%s needs a whole number from 1 to 10000000", a);
+            o->replications = v;
+            o->has_replications = 1;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
@@ -497,8 +512,10 @@ int sweep_check(sweep_run *r, int argc, char **argv)
     const model_spec *spec = base.spec;
     r->scenario_hash = base.hash;
     r->scenario_name = strdup(spec->name);
-    r->seed = r->def.has_seed ? r->def.seed : spec->seed;
-    r->replications = r->def.has_replications ? r->def.replications : spec->replications;
+    r->seed = o->has_seed ? o->seed : r->def.has_seed ? r->def.seed : spec->seed;
+    r->replications = o->has_replications   ? o->replications
+                      : r->def.has_replications ? r->def.replications
+                                                : spec->replications;
     r->max_replications = o->has_precision ? (o->has_max ? o->max_replications : 10 * r->replications)
                                            : r->replications;
     r->point_hash = calloc((size_t)r->def.n_points, sizeof *r->point_hash);

@@ -38,6 +38,9 @@ typedef struct sweep_options {
     const char *file;
     const char *out;
     int threads, quiet, dry_run;
+    int has_seed, has_replications;      /* -s and -r: override the sweep file's */
+    uint64_t seed;
+    long replications;
     int has_precision;
     double precision;
     int n_metrics;

@@ -486,6 +486,36 @@ static void a_changed_scenario_or_sweep_refuses_to_resume(void)
     free(edited);
 }
 
+/* -s and -r replace the sweep file's seed and replications: the same rows
+ * as a file that says so, and a resume with others is refused. */
+static void seed_and_replications_options_override_the_sweep_file(void)
+{
+    const char *grid = "{\"path\": \"stages.station.capacity\", \"values\": [1, 2]}";
+    char sw_file[512], sw_opts[512], o_file[512], o_opts[512];
+    write_sweep("said-in-file", mm1, 2, grid, sw_file, sizeof sw_file);   /* seed 3 */
+    write_sweep("said-in-options", mm1, 5, grid, sw_opts, sizeof sw_opts);
+    out_dir("said-in-file", o_file, sizeof o_file);
+    out_dir("said-in-options", o_opts, sizeof o_opts);
+    char *text = slurp(sw_opts);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    char *seed = strstr(text, "\"seed\": 3");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
+    seed[8] = '8';
+    write_file(sw_opts, text);
+    free(text);
+
+    const char *a[] = {sw_file, "--out", o_file, "--quiet"};
+    CU_ASSERT_EQUAL_FATAL(sweep(4, a), 0);
+    const char *b[] = {sw_opts, "--out", o_opts, "--quiet", "-r", "2", "--seed", "3"};
+    CU_ASSERT_EQUAL_FATAL(sweep(8, b), 0);
+    CU_ASSERT(same_file(o_file, o_opts, "sweep.csv"));
+
+    const char *c[] = {sw_opts, "--out", o_opts, "--quiet", "-r", "3", "--seed", "3"};
+    CU_ASSERT_EQUAL(sweep(8, c), 2);
+    const char *d[] = {sw_opts, "--out", o_opts, "--quiet", "--replications", "0"};
+    CU_ASSERT_EQUAL(sweep(6, d), 2);
+}
+
 /* Strips "N," (the point index) from the start of a row. */
 static const char *without_index(const char *row)
 {
@@ -759,6 +789,8 @@ int main(void)
     CU_add_test(s, "rerunning a finished sweep runs nothing and rebuilds identical files",
                 rerunning_a_finished_sweep_runs_nothing_and_rebuilds_identical_files);
     CU_add_test(s, "a changed scenario or sweep refuses to resume", a_changed_scenario_or_sweep_refuses_to_resume);
+    CU_add_test(s, "seed and replications options override the sweep file",
+                seed_and_replications_options_override_the_sweep_file);
     CU_add_test(s, "points with the same parameters give the same row in any sweep",
                 points_with_the_same_parameters_give_the_same_row_in_any_sweep);
     CU_add_test(s, "common random numbers make differences between points less noisy",
