@@ -49,7 +49,7 @@
 #define RESTART_NOISE 0.01
 
 const char calibrate_help[] =
-    "usage: parcours calibrate CALIB.json [--out DIR] [--threads T] [--quiet]\n"
+    "usage: parcours calibrate CALIB.json [OPTIONS]\n"
     "\n"
     "Fits uncertain parameters of a scenario so that its outputs match observed\n"
     "targets, and writes the fitted scenario.\n"
@@ -111,6 +111,9 @@ const char calibrate_help[] =
     "\n"
     "options:\n"
     "  -o, --out DIR          output directory (default: out/calibrate/)\n"
+    "  -s, --seed N           random seed (default: the calibration file's \"seed\")\n"
+    "  -r, --replications R   replications per evaluation, at least 2 (default:\n"
+    "                         the file's \"replications\"); e.g. -r 5 for a first look\n"
     "  -j, --threads T        replications in parallel (default: all cores); the\n"
     "                         results are identical whatever T\n"
     "  -q, --quiet            no progress lines and no table\n"
@@ -1138,7 +1141,9 @@ static void show_progress(void *ctx, const calib_def *def, long iteration, doubl
 int calibrate_main(int argc, char **argv)
 {
     const char *file = NULL, *out = "out/calibrate";
-    int threads = 0, quiet = 0;
+    int threads = 0, quiet = 0, has_seed = 0;
+    uint64_t seed = 0;
+    long reps = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -1154,6 +1159,17 @@ int calibrate_main(int argc, char **argv)
             if (cli_parse_long(next, 1, 1024, &v) != 0)
                 return cli_usage_error("calibrate", "%s needs a number of threads from 1 to 1024", a);
             threads = (int)v;
+            i++;
+        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--seed") == 0) {
+            int rc = cli_parse_seed("calibrate", a, next, &seed);
+            if (rc != 0)
+                return rc;
+            has_seed = 1;
+            i++;
+        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
+            if (cli_parse_long(next, 2, 10000000, &reps) != 0)
+                return cli_usage_error("calibrate", "%s needs a whole number from 2 to 10000000 "
+                                                    "(a confidence interval needs two)", a);
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
@@ -1173,6 +1189,10 @@ int calibrate_main(int argc, char **argv)
         calib_fini(&def);
         return rc;
     }
+    if (has_seed)
+        def.seed = seed;
+    if (reps > 0)
+        def.replications = reps;
     if (atomic_dir_usable(out) != 0) {
         fprintf(stderr, "parcours calibrate: cannot write into the output directory %s: %s; nothing was run\n", out,
                 strerror(errno));

@@ -223,6 +223,35 @@ static int quietly(int argc, const char **argv)
     return rc;
 }
 
+/* -s and -r replace the file's seed and replications: the same fit as a
+ * file that says so. The file here says seed 8 and 4 replications. */
+static void seed_and_replications_options_override_the_file(void)
+{
+    write_file("mm1.json", mm1);
+    write_file("mm1-cal.json", mm1_cal);
+    char other[sizeof mm1_cal];
+    memcpy(other, mm1_cal, sizeof other);
+    char *seed = strstr(other, "\"seed\": 3"), *reps = strstr(other, "\"replications\": 10");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(seed);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(reps);
+    seed[8] = '8';
+    memcpy(reps + 16, " 4", 2);
+    write_file("mm1-cal-other.json", other);
+    CU_ASSERT_EQUAL_FATAL(calibrate("mm1-cal.json", "mm1-said-in-file", "2"), 0);
+
+    char file[512], dir[512];
+    snprintf(file, sizeof file, "%s/mm1-cal-other.json", tmpdir);
+    snprintf(dir, sizeof dir, "%s/mm1-said-in-options", tmpdir);
+    const char *argv[] = {file, "--out", dir, "--quiet", "--seed", "3", "-r", "10"};
+    CU_ASSERT_EQUAL_FATAL(quietly(8, argv), 0);
+    double a = fitted("mm1-said-in-file", "sources.arrivals.rate");
+    double b = fitted("mm1-said-in-options", "sources.arrivals.rate");
+    CU_ASSERT(a == b && !isnan(a));
+
+    const char *one[] = {file, "--out", dir, "--quiet", "-r", "1"};
+    CU_ASSERT_EQUAL(quietly(6, one), 2);
+}
+
 /* Each bad file: exit status 2, the expected message, nothing written. */
 static void bad_files_are_refused_and_nothing_is_written(void)
 {
@@ -379,6 +408,8 @@ int main(int argc, char **argv)
         CU_pSuite s = CU_add_suite("calibrate", NULL, NULL);
         CU_add_test(s, "mm1_arrival_rate_from_a_far_start", mm1_arrival_rate_from_a_far_start);
         CU_add_test(s, "same_results_whatever_the_threads", same_results_whatever_the_threads);
+        CU_add_test(s, "seed_and_replications_options_override_the_file",
+                    seed_and_replications_options_override_the_file);
         CU_add_test(s, "mm1_rate_and_service_time_together", mm1_rate_and_service_time_together);
         CU_add_test(s, "mmc_servers_as_an_integer", mmc_servers_as_an_integer);
         CU_add_test(s, "bad_files_are_refused_and_nothing_is_written",
