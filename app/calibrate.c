@@ -1167,9 +1167,9 @@ int calibrate_main(int argc, char **argv)
             has_seed = 1;
             i++;
         } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
-            if (cli_parse_long(next, 2, 10000000, &reps) != 0)
-                return cli_usage_error("calibrate", "%s needs a whole number from 2 to 10000000 "
-                                                    "(a confidence interval needs two)", a);
+            int rc = cli_parse_replications("calibrate", a, next, 2, &reps);
+            if (rc != 0)
+                return rc;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;

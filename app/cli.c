@@ -165,6 +165,16 @@ int cli_parse_seed(const char *cmd, const char *opt, const char *text, uint64_t 
     return 0;
 }
 
+int cli_parse_replications(const char *cmd, const char *opt, const char *text, long min, long *out)
+{
+    if (cli_parse_long(text, min, 10000000, out) == 0)
+        return 0;
+    return cli_usage_error(cmd,
+                           min > 1 ? "%s needs a whole number from 2 to 10000000 (a confidence interval needs two)"
+                                   : "%s needs a whole number from 1 to 10000000",
+                           opt);
+}
+
 /* Parses run/validate options. Returns -1 if help was printed, 0 ok, or an exit status. */
 static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
 {
@@ -197,9 +207,9 @@ static int parse_options(const char *cmd, int argc, char **argv, run_options *o)
             o->has_seed = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0)) {
-            if (next == NULL || cli_parse_long(next, 1, 10000000, &v) != 0)
-                return cli_usage_error(cmd, "%s needs a whole number from 1 to 10000000", a);
-            o->reps = v;
+            int rc = cli_parse_replications(cmd, a, next, 1, &o->reps);
+            if (rc != 0)
+                return rc;
             o->has_reps = 1;
             i++;
         } else if (strcmp(cmd, "run") == 0 && strcmp(a, "--replication") == 0) {

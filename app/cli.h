@@ -21,5 +21,8 @@ int cli_parse_long(const char *text, long lo, long hi, long *out);
 /* The value of a --seed option (cmd's option opt) into *out: 0, or the
  * status of a usage error it printed. */
 int cli_parse_seed(const char *cmd, const char *opt, const char *text, uint64_t *out);
+/* The value of an -r option into *out, at least min (1, or 2 where a
+ * confidence interval is needed): 0, or the status of a usage error. */
+int cli_parse_replications(const char *cmd, const char *opt, const char *text, long min, long *out);
 
 #endif

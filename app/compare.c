@@ -445,9 +445,9 @@ static int parse_compare_options(int argc, char **argv, compare_options *o)
             o->has_seed = 1;
             i++;
         } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
-            if (cli_parse_long(next, 2, 10000000, &v) != 0)
-                return cli_usage_error("compare", "%s needs a whole number from 2 to 10000000 (an interval needs two)", a);
-            o->reps = v;
+            int rc = cli_parse_replications("compare", a, next, 2, &o->reps);
+            if (rc != 0)
+                return rc;
             o->has_reps = 1;
             i++;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--threads") == 0) {

@@ -263,9 +263,9 @@ int sweep_parse_options(int argc, char **argv, sweep_options *o)
             o->has_seed = 1;
             i++;
         } else if (strcmp(a, "-r") == 0 || strcmp(a, "--replications") == 0) {
-            if (next == NULL || cli_parse_long(next, 1, 10000000, &v) != 0)
-                return cli_usage_error("sweep", "%s needs a whole number from 1 to 10000000", a);
-            o->replications = v;
+            int rc = cli_parse_replications("sweep", a, next, 1, &o->replications);
+            if (rc != 0)
+                return rc;
             o->has_replications = 1;
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
