@@ -946,6 +946,14 @@ static void read_sources(loader *L, const cJSON *root)
                 src->rate = has_rate ? read_schedule(L, o, "rate", 1, 1e9) : NULL;
                 src->interarrival = has_ia ? read_dist(L, o, "interarrival", 1) : NULL;
                 src->limit = jnumber(&L->c, o, "limit", 0, 1, 1e12, 0);
+                /* Gaps that are all 0 put every arrival at one instant: with
+                 * no limit the run would only stop at the population cap. */
+                if (src->interarrival && src->limit == 0 && sim_dist_mean(src->interarrival) == 0) {
+                    size_t l3 = jpush_key(&L->c, "interarrival");
+                    diag_add(L->c.d, L->c.path, "every gap is 0, so the arrivals would never stop (expected a "
+                                                "distribution with a mean above 0, or a \"limit\" for a batch)");
+                    jpop(&L->c, l3);
+                }
                 const cJSON *fixed = jget(&L->c, o, "attributes", 0);
                 if (fixed) {
                     size_t l3 = jpush_key(&L->c, "attributes");
