@@ -667,10 +667,19 @@ static __attribute__((noinline)) void detect_deadlock(sim_engine *eng, int s)
         }
     }
     if (closed) {
-        size_t len = (size_t)snprintf(eng->detail, sizeof eng->detail, "deadlock: circular blocking between stages");
+        /* A stage of the set with no place at all, now or later, is the
+         * cause to name: nobody holds it, so the blocking is not circular. */
+        const char *placeless = NULL;
+        for (int i = 0; i < n && placeless == NULL; i++)
+            if (eng->stages[set[i]].cap_now <= 0)
+                placeless = eng->stages[set[i]].id;
+        size_t len = (size_t)snprintf(eng->detail, sizeof eng->detail, "deadlock: %s between stages",
+                                      placeless ? "blocking that can never end" : "circular blocking");
         for (int i = 0; i < n && len < sizeof eng->detail; i++)
             len += (size_t)snprintf(eng->detail + len, sizeof eng->detail - len, "%s %s", i ? "," : "",
                                     eng->stages[set[i]].id);
+        if (placeless && len < sizeof eng->detail)
+            snprintf(eng->detail + len, sizeof eng->detail - len, " (%s has no places, now or later)", placeless);
         sim_engine_fail(eng, SIM_ERR_DEADLOCK);
     }
     for (int i = 0; i < n; i++)

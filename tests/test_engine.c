@@ -966,6 +966,94 @@ static void share_of_a_pool_outside_visits_is_integrated(void)
     sim_engine_free(eng);
 }
 
+/* ---- (9) deadlock -------------------------------------------------------- */
+
+/* A stage of capacity `cap` until `until`, then `after` (until = INFINITY:
+ * constant); can_leave says whether its members may leave by a hazard. */
+static int add_stage_with(sim_engine *eng, const char *id, double cap, double until, double after, int can_leave)
+{
+    const double from[] = {0.0, until};
+    const double values[] = {cap, after};
+    sim_schedule *sched = sim_schedule_new(isinf(until) ? 1 : 2, from, values);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sched);
+    sim_stage_config c = stage_config(id);
+    c.capacity = sched;
+    c.can_leave = can_leave;
+    int s = sim_engine_add_stage(eng, &c);
+    sim_schedule_free(sched);
+    CU_ASSERT_FATAL(s >= 0);
+    return s;
+}
+
+/* Two full stages whose members each wait for the other's place. */
+static sim_status swap_places(sim_engine *eng, int A, int B)
+{
+    script sc = {.n = 0};
+    arrive(&sc, 0.0, 0, A);
+    arrive(&sc, 0.0, 1, B);
+    offer(&sc, 1.0, 0, B);
+    offer(&sc, 2.0, 1, A);
+    return run_script(eng, &sc);
+}
+
+static void circular_blocking_stops_the_run_and_names_the_stages(void)
+{
+    sim_engine *eng = new_engine(10.0);
+    int A = add_stage(eng, "a", 1), B = add_stage(eng, "b", 1);
+    CU_ASSERT_EQUAL(swap_places(eng, A, B), SIM_ERR_DEADLOCK);
+    const char *why = sim_engine_error_detail(eng);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "circular blocking between stages"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, " a") && strstr(why, " b"));
+    CU_ASSERT_DOUBLE_EQUAL(sim_engine_now(eng), 2.0, 1e-12);   /* stopped when it formed */
+    sim_engine_free(eng);
+}
+
+/* Blocking that will end is no deadlock: a place that opens later, or
+ * members who may leave by an exit hazard. */
+static void blocking_that_can_end_is_not_a_deadlock(void)
+{
+    sim_engine *eng = new_engine(10.0);
+    int A = add_stage(eng, "a", 1), B = add_stage_with(eng, "b", 1, 5.0, 2.0, 0);
+    CU_ASSERT_EQUAL(swap_places(eng, A, B), SIM_OK);
+    sim_engine_free(eng);
+
+    eng = new_engine(10.0);
+    A = add_stage_with(eng, "a", 1, INFINITY, 0, 1);
+    B = add_stage(eng, "b", 1);
+    CU_ASSERT_EQUAL(swap_places(eng, A, B), SIM_OK);
+    sim_engine_free(eng);
+}
+
+/* Waiting for a stage with no places, ever: stopped, and that stage named
+ * as the cause (nobody holds it, so "circular" would mislead). */
+static void waiting_for_a_stage_without_places_names_it(void)
+{
+    sim_engine *eng = new_engine(10.0);
+    int A = add_stage(eng, "a", 1), B = add_stage(eng, "b", 0);
+    script sc = {.n = 0};
+    arrive(&sc, 0.0, 0, A);
+    offer(&sc, 1.0, 0, B);
+    CU_ASSERT_EQUAL(run_script(eng, &sc), SIM_ERR_DEADLOCK);
+    const char *why = sim_engine_error_detail(eng);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(why);
+    CU_ASSERT_PTR_NOT_NULL(strstr(why, "b has no places, now or later"));
+    CU_ASSERT_PTR_NULL(strstr(why, "circular"));
+    sim_engine_free(eng);
+
+    /* The same stage given places later: the wait ends. */
+    eng = new_engine(10.0);
+    A = add_stage(eng, "a", 1);
+    B = add_stage_with(eng, "b", 0, 4.0, 1.0, 0);
+    script sc2 = {.n = 0};
+    arrive(&sc2, 0.0, 0, A);
+    offer(&sc2, 1.0, 0, B);
+    int p = probe(&sc2, 5.0);
+    CU_ASSERT_EQUAL(run_script(eng, &sc2), SIM_OK);
+    CU_ASSERT_EQUAL(sc2.acts[p].stage_of[0], B);
+    sim_engine_free(eng);
+}
+
 static const cu_table_test tests[] = {
     {"full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served",
      full_stage_makes_arrivals_wait_and_admits_them_first_come_first_served},
@@ -992,6 +1080,9 @@ static const cu_table_test tests[] = {
     {"visit_leaves_the_public_space_only_from_a_public_stage",
      visit_leaves_the_public_space_only_from_a_public_stage},
     {"share_of_a_pool_outside_visits_is_integrated", share_of_a_pool_outside_visits_is_integrated},
+    {"circular_blocking_stops_the_run_and_names_the_stages", circular_blocking_stops_the_run_and_names_the_stages},
+    {"blocking_that_can_end_is_not_a_deadlock", blocking_that_can_end_is_not_a_deadlock},
+    {"waiting_for_a_stage_without_places_names_it", waiting_for_a_stage_without_places_names_it},
 };
 
 int main(void)
