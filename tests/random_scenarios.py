@@ -15,8 +15,10 @@ censuses), small enough to run in a fraction of a second. For each one:
     (a random network can deadlock; the engine must say so, not hang);
     any other status, a sanitizer report or an "invariant" message fails;
   - with --check-bytes, -j 1 and -j 2 write the same bytes;
-  - summary.json: exits = positive + negative exits, occupancy within
-    [0, the most places the stage ever has], every count >= 0.
+  - summary.json: its invariants hold (conservation, occupancy within
+    capacity, monotone event times), exits = positive + negative exits,
+    occupancy within [0, the most places the stage ever has], every
+    count >= 0.
 
 usage: tests/random_scenarios.py [--bin build/parcours] [--count N]
        [--seed S] [--check-bytes] [--keep DIR]
@@ -233,6 +235,9 @@ def check_summary(sc, path):
     problems = []
     with open(path) as f:
         summary = json.load(f)
+    for name in ("conservation", "occupancy_within_capacity", "event_times_monotone"):
+        if summary.get("invariants", {}).get(name) is not True:
+            problems.append("invariants.%s is not true" % name)
     stages = {s["id"]: s for s in sc["stages"]}
     windows = summary["windows"]
     items = windows.items() if isinstance(windows, dict) else ((w.get("id"), w) for w in windows)
