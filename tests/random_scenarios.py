@@ -8,7 +8,8 @@ first-available routing, queues with caps, patience and priority levels,
 day services with hours past midnight, exit hazards, attributes with
 eligibility and transitions, Poisson and renewal sources, patrols, initial
 people, capacity schedules that fall to 0 and rise again, windows,
-censuses), small enough to run in a fraction of a second. For each one:
+censuses; one in five starts from a random --census file instead), small
+enough to run in a fraction of a second. For each one:
 
   - `parcours validate` accepts it (else the generator is wrong: fail);
   - `parcours run -r 2` exits 0, or 1 with a deadlock the engine names
@@ -221,6 +222,28 @@ def scenario(rng, index):
     return sc
 
 
+def census_csv(rng, sc):
+    """A --census file for sc: people in its pools and services, some ready
+    to move on, within the capacity at the start; None if none fits."""
+    attrs = [a["id"] for a in sc.get("attributes", [])]
+    values = {a["id"]: list(a["values"]) for a in sc.get("attributes", [])}
+    rows = []
+    for st in sc["stages"]:
+        if st["kind"] not in ("pool", "service"):
+            continue
+        cap = st.get("capacity")
+        if isinstance(cap, list):
+            cap = cap[0]["value"] if cap[0]["from"] == 0 else 0
+        n = rng.randint(0, 12) if cap is None else rng.randint(0, cap)
+        for _ in range(n):
+            days = rng.choice([0, round(rng.uniform(0, 400), 2)])
+            rows.append(",".join([st["id"], str(days), str(rng.randint(0, 1))]
+                                 + [rng.choice(values[a]) for a in attrs]))
+    if not rows:
+        return None
+    return "\n".join([",".join(["stage", "days", "ready"] + attrs)] + rows) + "\n"
+
+
 def max_places(stage):
     cap = stage.get("capacity")
     if cap is None:
@@ -293,12 +316,19 @@ def main():
             with open(path, "w") as f:
                 json.dump(sc, f, indent=1)
             why = None
+            census = census_csv(rng, sc) if rng.random() < 0.2 else None
+            start = []
+            if census:
+                cpath = os.path.join(tmp, "census.csv")
+                with open(cpath, "w") as f:
+                    f.write(census)
+                start = ["--census", cpath]
             rc, out = run([args.bin, "validate", path])
             if rc != 0:
                 why = "not valid (the generator is wrong):\n" + out
             else:
                 o1 = os.path.join(tmp, "o1")
-                rc, out = run([args.bin, "run", path, "-r", "2", "-j", "1", "-q", "--out", o1])
+                rc, out = run([args.bin, "run", path, "-r", "2", "-j", "1", "-q", "--out", o1] + start)
                 bad = any(k in out for k in ("AddressSanitizer", "runtime error", "LeakSanitizer", "invariant"))
                 if bad or rc not in (0, 1) or (rc == 1 and "deadlock" not in out):
                     why = "run exited %d:\n%s" % (rc, out)
@@ -310,7 +340,7 @@ def main():
                         why = "summary.json:\n  " + "\n  ".join(problems)
                     elif args.check_bytes:
                         o2 = os.path.join(tmp, "o2")
-                        rc2, out2 = run([args.bin, "run", path, "-r", "2", "-j", "2", "-q", "--out", o2])
+                        rc2, out2 = run([args.bin, "run", path, "-r", "2", "-j", "2", "-q", "--out", o2] + start)
                         diff = same_tree(o1, o2) if rc2 == 0 else "exit %d" % rc2
                         if diff:
                             why = "-j 1 and -j 2 differ: %s" % diff
@@ -319,6 +349,8 @@ def main():
                 os.makedirs(args.keep, exist_ok=True)
                 kept = os.path.join(args.keep, "random-%d-%d.json" % (args.seed, i))
                 shutil.copy(path, kept)
+                if census:
+                    shutil.copy(os.path.join(tmp, "census.csv"), kept[:-5] + "-census.csv")
                 print("FAIL: scenario %d (%s): %s" % (i, kept, why.strip()[:2000]))
             for d in ("o1", "o2"):
                 shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
