@@ -219,7 +219,29 @@ def scenario(rng, index):
         sc["census"] = sorted(set(rng.randint(0, days - 1) for _ in range(rng.randint(1, 3))))
     if rng.random() < 0.3:
         sc["outputs"] = {"daily": False}
+    if rng.random() < 0.1:
+        scale_up(sc, 40)
     return sc
+
+
+def scale_up(sc, k):
+    """k times the arrivals, places and people at the start: thousands of
+    pending events, so that the event set's far tier (calendar buckets,
+    rebuilds) runs too."""
+    def times(v):
+        if isinstance(v, list):
+            return [dict(step, value=step["value"] * k) for step in v]
+        return v * k
+    for src in sc["sources"]:
+        if "rate" in src:
+            src["rate"] = times(src["rate"])
+        if "limit" in src:
+            src["limit"] *= k
+    for st in sc["stages"]:
+        if st.get("capacity") is not None:
+            st["capacity"] = times(st["capacity"])
+    for init in sc.get("initial", []):
+        init["count"] *= k
 
 
 def census_csv(rng, sc):
