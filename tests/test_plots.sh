@@ -90,6 +90,17 @@ for name in census blocked public_space; do
     check_png "$nodaily/$name.png"
 done
 
+# A census that finds nobody (no arrival before day 10, a census at day 5):
+# no chart and a reason, not a gnuplot error ("x range is invalid").
+empty_census=$tmp/empty-census
+"$bin" run scenarios/sweeps/mm1.json --set 'census=[5]' \
+    --set 'sources.arrivals.rate=[{"from": 10, "value": 0.7}]' -r 2 --out "$empty_census" --quiet \
+    || { echo "test_plots: run with an empty census failed" >&2; exit 1; }
+if "$bin" plot "$empty_census" 2>"$tmp/err"; then pass "parcours plot of a census that finds nobody"; else fail "plot of a census that finds nobody exited $?: $(tail -3 "$tmp/err")"; fi
+[ ! -e "$empty_census/census.png" ] && pass "empty census: no chart" || fail "empty census: census.png drawn"
+grep -q "nobody was in station at any census date" "$tmp/err" && pass "empty census: says why" \
+    || fail "empty census: no reason given: $(cat "$tmp/err")"
+
 # ---- bad input and a missing gnuplot -----------------------------------------------
 mkdir "$tmp/empty"
 "$bin" plot "$tmp/empty" 2>/dev/null; st=$?

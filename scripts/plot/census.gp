@@ -16,7 +16,8 @@
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'" scripts/plot/census.gp
 #   gnuplot -e "dir='out/paris-baseline'; fmt='png'; stage='phase'" scripts/plot/census.gp
 # Optional variables: stage='assore' (default; in a run without it, the first
-#                     stage of the file) picks the stage,
+#                     stage of the file with someone present at a census)
+#                     picks the stage,
 #                     term='...' replaces the whole terminal setting.
 # Needs gnuplot >= 5.4 and awk.
 
@@ -35,8 +36,14 @@ census = dir . "/census.csv"
 in_census = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && !seen[$2]++ {print $2}' '%s'", census))
 if (in_census eq "") { print "census.gp: " . census . " has no rows (the scenario has no census dates); no chart"; exit }
 has(list, s) = strstrt(" " . list . " ", " " . s . " ") > 0
-# A run of another model, without the stage assore: its first stage in the file.
-if (!chosen && !has(in_census, stage)) { stage = word(in_census, 1) }
+# A run of another model, without the stage assore: its first stage in the
+# file with someone present at a census, else its first stage.
+present = system(sprintf("awk -F, -v ORS=' ' 'NR>1 && $3 > 0 && !seen[$2]++ {print $2}' '%s'", census))
+if (!chosen && !has(in_census, stage)) { stage = (present ne "") ? word(present, 1) : word(in_census, 1) }
+if (!has(present, stage) && has(in_census, stage)) {
+    print "census.gp: nobody was in " . stage . " at any census date; no chart"
+    exit
+}
 
 # The share columns (9..13 of census.csv), their legends and colours
 # (lighter = shorter tenure).
