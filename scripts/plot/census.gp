@@ -81,6 +81,9 @@ set style data histograms
 set style histogram clustered gap 1
 set style fill solid 1.0 border rgb "#555555"
 set boxwidth 0.9
+# Every census date gets its slot, those with nobody present included
+# (autoscaling would drop trailing ones and squeeze the last label).
+set xrange [-0.5 : |$ROWS| - 0.5]
 set yrange [0:100]
 set ytics 0, 10, 100 nomirror
 set format y "%g%%"
