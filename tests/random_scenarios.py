@@ -16,13 +16,16 @@ enough to run in a fraction of a second. For each one:
     (a random network can deadlock; the engine must say so, not hang);
     any other status, a sanitizer report or an "invariant" message fails;
   - with --check-bytes, -j 1 and -j 2 write the same bytes;
+  - with --plot, `parcours plot` draws its charts without a gnuplot
+    error or warning (it finds the scripts as parcours does, or through
+    PARCOURS_SCRIPTS);
   - summary.json: its invariants hold (conservation, occupancy within
     capacity, monotone event times), exits = positive + negative exits,
     occupancy within [0, the most places the stage ever has], every
     count >= 0.
 
 usage: tests/random_scenarios.py [--bin build/parcours] [--count N]
-       [--seed S] [--check-bytes] [--keep DIR]
+       [--seed S] [--check-bytes] [--plot] [--keep DIR]
 Exit 0 if every scenario passed, 1 otherwise (the failing scenario is
 kept in --keep DIR, default /tmp/parcours-random-scenarios, to rerun).
 """
@@ -326,6 +329,8 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--check-bytes", action="store_true", help="also compare -j 1 and -j 2 outputs")
+    ap.add_argument("--plot", action="store_true",
+                    help="also draw the charts (parcours plot --format both): no gnuplot error or warning")
     ap.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "parcours-random-scenarios"))
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -366,6 +371,10 @@ def main():
                         diff = same_tree(o1, o2) if rc2 == 0 else "exit %d" % rc2
                         if diff:
                             why = "-j 1 and -j 2 differ: %s" % diff
+                    if why is None and args.plot:
+                        rc3, out3 = run([args.bin, "plot", o1, "--format", "both"])
+                        if rc3 != 0 or "warning" in out3.lower():
+                            why = "parcours plot exited %d:\n%s" % (rc3, out3)
             if why:
                 failures += 1
                 os.makedirs(args.keep, exist_ok=True)
