@@ -11,7 +11,8 @@
 # none where there is nothing to draw; a run without daily series, those of
 # its other files. Then: the overlaid plots of `parcours compare`; exit 1
 # with the CSV files untouched when gnuplot is missing; exit 2 for a
-# directory without any file the charts read.
+# directory without any file the charts read. The gnuplot snippets of
+# README.md and docs/batch.md run as printed.
 set -u
 bin=${1:-build/parcours}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
@@ -100,6 +101,22 @@ if "$bin" plot "$empty_census" 2>"$tmp/err"; then pass "parcours plot of a censu
 [ ! -e "$empty_census/census.png" ] && pass "empty census: no chart" || fail "empty census: census.png drawn"
 grep -q "nobody was in station at any census date" "$tmp/err" && pass "empty census: says why" \
     || fail "empty census: no reason given: $(cat "$tmp/err")"
+
+# ---- the gnuplot snippets of the documentation -------------------------------------
+# README.md's chart of one stage from occupancy.csv, and docs/batch.md's
+# plot of a sweep.csv column, run as printed (paths aside): they must
+# still match the files' names and columns.
+snippet() {   # the first ```gnuplot block of file $1
+    awk '/^```gnuplot/ { f = 1; next } /^```/ { if (f) exit } f' "$1"
+}
+{ echo "set terminal pngcairo size 800,400; set output '$tmp/readme.png'"
+  snippet README.md | sed "s#out/paris-baseline#$run#g"; } > "$tmp/readme.gp"
+if gnuplot "$tmp/readme.gp" 2>"$tmp/err"; then check_png "$tmp/readme.png"; else fail "README.md's gnuplot snippet: $(cat "$tmp/err")"; fi
+"$bin" sweep scenarios/sweeps/paris-lhss-lam.json -r 1 --out "$tmp/lhss-lam" --quiet \
+    || { echo "test_plots: the sweep for docs/batch.md's snippet failed" >&2; exit 1; }
+{ echo "set terminal pngcairo size 800,400; set output '$tmp/batch.png'"
+  snippet docs/batch.md | sed "s#out/lhss-lam#$tmp/lhss-lam#g"; } > "$tmp/batch.gp"
+if gnuplot "$tmp/batch.gp" 2>"$tmp/err"; then check_png "$tmp/batch.png"; else fail "docs/batch.md's gnuplot snippet: $(cat "$tmp/err")"; fi
 
 # ---- bad input and a missing gnuplot -----------------------------------------------
 mkdir "$tmp/empty"
