@@ -16,9 +16,13 @@ void sim_nhpp_piece_at(sim_nhpp_piece *piece, double t, const sim_schedule *rate
                        double scale)
 {
     double lambda = sim_schedule_value(rate, t) * scale;
+    double next = sim_schedule_next_change(rate, t);
+    /* A schedule at 0 for good ends the process, whatever the hours: one
+     * piece to the end of time, not one per opening until the horizon. */
+    if (lambda == 0 && isinf(next))
+        hours = NULL;
     if (hours != NULL && !sim_week_is_open(hours, t))
         lambda = 0;
-    double next = sim_schedule_next_change(rate, t);
     if (hours != NULL) {
         double w = sim_week_next_change(hours, t);
         if (w < next)

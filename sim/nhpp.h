@@ -27,7 +27,10 @@ void sim_nhpp_piece_reset(sim_nhpp_piece *piece);
 void sim_nhpp_piece_at(sim_nhpp_piece *piece, double t, const sim_schedule *rate, const sim_week *hours,
                        double scale);
 
-/* Time of the next event after t, or INFINITY if none before `horizon`.
+/* Time of the next event after t, or INFINITY if there is none: the rate
+ * is 0 from t up to `horizon`, or for good. A time after `horizon` can be
+ * returned (the search stops at the piece that holds the event), so callers
+ * compare with their horizon.
  * rate: events per day (NULL means 0); hours: NULL means always open;
  * scale multiplies the schedule (e.g. 24 for a rate per hour). *piece is
  * the process's own remembered piece, reused and updated. */
