@@ -61,6 +61,16 @@ static double integral(const process *p, double a, double b)
     return sum;
 }
 
+/* The Exp(1) value the process will draw next from r, read from a copy. */
+static double peek_exponential(const gsl_rng *r)
+{
+    gsl_rng *ahead = gsl_rng_clone(r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ahead);
+    double work = sim_dist_exponential(ahead, 1.0);
+    gsl_rng_free(ahead);
+    return work;
+}
+
 /* Each next time is where the integrated rate from the last one reaches the
  * Exp(1) value the process drew (read from a copy of its stream), and the
  * rate is positive there: no event while closed or at rate 0. */
@@ -74,9 +84,7 @@ static void next_event_is_where_the_integrated_rate_reaches_the_draw(void)
     double t = -1.5, horizon = 60;
     int events = 0, bad_integral = 0, bad_rate = 0;
     for (;;) {
-        gsl_rng *ahead = gsl_rng_clone(r);
-        double work = sim_dist_exponential(ahead, 1.0);
-        gsl_rng_free(ahead);
+        double work = peek_exponential(r);
         double next = sim_nhpp_next(&piece, r, t, p.rate, p.hours, 1.0, horizon);
         if (isinf(next))
             break;
@@ -127,8 +135,8 @@ static void remembered_piece_gives_the_same_times_as_a_fresh_one(void)
 }
 
 /* No rate, a rate that is 0 from some time on, and a horizon passed while
- * the rate is 0: no next event. `scale` multiplies the rate (24 turns a rate per
- * hour into one per day). */
+ * the rate is 0: no next event. `scale` multiplies the rate (24 turns a
+ * rate per hour into one per day). */
 static void no_event_without_rate_and_scale_multiplies_the_rate(void)
 {
     process p = process_new();
@@ -147,9 +155,7 @@ static void no_event_without_rate_and_scale_multiplies_the_rate(void)
     /* With scale 24 the same draw is reached 24 times sooner within a piece:
      * from day 5 10:00, open until 18:00 at 30 x 24 per day. */
     double t0 = 5 + 10.0 / 24;
-    gsl_rng *ahead = gsl_rng_clone(r);
-    double work = sim_dist_exponential(ahead, 1.0);
-    gsl_rng_free(ahead);
+    double work = peek_exponential(r);
     sim_nhpp_piece_reset(&piece);
     double next = sim_nhpp_next(&piece, r, t0, p.rate, p.hours, 24.0, 60);
     if (work < 30 * 24 * (8.0 / 24))
