@@ -17,6 +17,9 @@ enough to run in a fraction of a second. For each one:
     with a population or event cap the scenario set low (one in twenty);
     any other status, a sanitizer report or an "invariant" message fails;
   - with --check-bytes, -j 1 and -j 2 write the same bytes;
+  - with --same-as OTHER, another build (say, the last commit's) exits
+    with the same status and writes the same bytes: a change meant to
+    keep every output, checked far from the shipped scenarios;
   - with --plot, `parcours plot` draws its charts without a gnuplot
     error or warning (it finds the scripts as parcours does, or through
     PARCOURS_SCRIPTS);
@@ -26,7 +29,7 @@ enough to run in a fraction of a second. For each one:
     count >= 0.
 
 usage: tests/random_scenarios.py [--bin build/parcours] [--count N]
-       [--seed S] [--check-bytes] [--plot] [--keep DIR]
+       [--seed S] [--check-bytes] [--same-as OTHER] [--plot] [--keep DIR]
 Exit 0 if every scenario passed, 1 otherwise (the failing scenario is
 kept in --keep DIR, default /tmp/parcours-random-scenarios, to rerun).
 """
@@ -321,10 +324,19 @@ def run(cmd):
 
 
 def same_tree(a, b):
+    """The first file of folder a whose bytes differ in b, with the first
+    line that differs; None if all are the same."""
     for name in sorted(os.listdir(a)):
+        if not os.path.exists(os.path.join(b, name)):
+            return "%s: missing" % name
         with open(os.path.join(a, name), "rb") as fa, open(os.path.join(b, name), "rb") as fb:
-            if fa.read() != fb.read():
-                return name
+            da, db = fa.read(), fb.read()
+        if da != db:
+            for la, lb in zip(da.splitlines(), db.splitlines()):
+                if la != lb:
+                    return "%s: %s -> %s" % (name, la.decode(errors="replace").strip(),
+                                             lb.decode(errors="replace").strip())
+            return "%s: one is longer" % name
     return None
 
 
@@ -334,6 +346,8 @@ def main():
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--check-bytes", action="store_true", help="also compare -j 1 and -j 2 outputs")
+    ap.add_argument("--same-as", metavar="OTHER",
+                    help="also run the parcours binary OTHER: the same exit status and the same bytes")
     ap.add_argument("--plot", action="store_true",
                     help="also draw the charts (parcours plot --format both): no gnuplot error or warning")
     ap.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "parcours-random-scenarios"))
@@ -379,10 +393,19 @@ def main():
                         diff = same_tree(o1, o2) if rc2 == 0 else "exit %d" % rc2
                         if diff:
                             why = "-j 1 and -j 2 differ: %s" % diff
-                    if why is None and args.plot:
-                        rc3, out3 = run([args.bin, "plot", o1, "--format", "both"])
-                        if rc3 != 0 or "warning" in out3.lower():
-                            why = "parcours plot exited %d:\n%s" % (rc3, out3)
+            if why is None and args.same_as:
+                o3 = os.path.join(tmp, "o3")
+                rc3, out3 = run([args.same_as, "run", path, "-r", "2", "-j", "1", "-q", "--out", o3] + start)
+                if rc3 != rc:
+                    why = "%s exited %d, not %d:\n%s" % (args.same_as, rc3, rc, out3)
+                elif rc == 0:
+                    diff = same_tree(o1, o3)
+                    if diff:
+                        why = "%s wrote other bytes: %s" % (args.same_as, diff)
+            if why is None and rc == 0 and args.plot:   # last: it adds the charts to o1
+                rc4, out4 = run([args.bin, "plot", o1, "--format", "both"])
+                if rc4 != 0 or "warning" in out4.lower():
+                    why = "parcours plot exited %d:\n%s" % (rc4, out4)
             if why:
                 failures += 1
                 os.makedirs(args.keep, exist_ok=True)
@@ -391,7 +414,7 @@ def main():
                 if census:
                     shutil.copy(os.path.join(tmp, "census.csv"), kept[:-5] + "-census.csv")
                 print("FAIL: scenario %d (%s): %s" % (i, kept, why.strip()[:2000]))
-            for d in ("o1", "o2"):
+            for d in ("o1", "o2", "o3"):
                 shutil.rmtree(os.path.join(tmp, d), ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
