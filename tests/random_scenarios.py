@@ -369,12 +369,17 @@ def main():
                 with open(cpath, "w") as f:
                     f.write(census)
                 start = ["--census", cpath]
+
+            def run_two(binary, threads, folder):   # 2 replications of this scenario
+                return run([binary, "run", path, "-r", "2", "-j", str(threads), "-q",
+                            "--out", os.path.join(tmp, folder)] + start)
+
             rc, out = run([args.bin, "validate", path])
             if rc != 0:
                 why = "not valid (the generator is wrong):\n" + out
             else:
                 o1 = os.path.join(tmp, "o1")
-                rc, out = run([args.bin, "run", path, "-r", "2", "-j", "1", "-q", "--out", o1] + start)
+                rc, out = run_two(args.bin, 1, "o1")
                 bad = any(k in out for k in ("AddressSanitizer", "runtime error", "LeakSanitizer", "invariant"))
                 capped = "limits" in sc and "raise limits.max_" in out
                 if bad or rc not in (0, 1) or (rc == 1 and "deadlock" not in out and not capped):
@@ -389,13 +394,13 @@ def main():
                         why = "summary.json:\n  " + "\n  ".join(problems)
                     elif args.check_bytes:
                         o2 = os.path.join(tmp, "o2")
-                        rc2, out2 = run([args.bin, "run", path, "-r", "2", "-j", "2", "-q", "--out", o2] + start)
+                        rc2, out2 = run_two(args.bin, 2, "o2")
                         diff = same_tree(o1, o2) if rc2 == 0 else "exit %d" % rc2
                         if diff:
                             why = "-j 1 and -j 2 differ: %s" % diff
             if why is None and args.same_as:
                 o3 = os.path.join(tmp, "o3")
-                rc3, out3 = run([args.same_as, "run", path, "-r", "2", "-j", "1", "-q", "--out", o3] + start)
+                rc3, out3 = run_two(args.same_as, 1, "o3")
                 if rc3 != rc:
                     why = "%s exited %d, not %d:\n%s" % (args.same_as, rc3, rc, out3)
                 elif rc == 0:
