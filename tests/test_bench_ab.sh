@@ -6,10 +6,13 @@
 # usage: tests/test_bench_ab.sh [PARCOURS_BINARY]   (run from the source tree)
 #
 # The "builds" are the same parcours, bare or behind a wrapper: one that
-# changes the seed (other bytes) and one that runs the same command twice
+# changes the seed (other bytes), one that runs the same command twice
 # (twice the CPU time, so NEW / BASE is near 2 and far from the 10%
-# allowed). M/M/1 with 1e5 customers: about 15 ms a run. Takes a few
-# seconds.
+# allowed), and two that run it twice at every other call, one on odd
+# calls and one on even ones: pitted against each other they give ratios
+# of 1/2 and 2 in turn, the noise of a busy machine made certain, which
+# the guard must call undecided. M/M/1 with 1e5 customers: about 15 ms a
+# run. Takes a few seconds.
 #
 # Exit status: 0 passed, 1 failed.
 set -eu
@@ -45,16 +48,32 @@ cat >"$work/twice" <<EOF
 EOF
 chmod +x "$work/other_seed" "$work/twice"
 
+# every_other NAME PARITY: a wrapper that runs the command twice when its
+# count of earlier calls has that parity (0 or 1), once otherwise.
+every_other() {
+    cat >"$work/$1" <<EOF
+#!/bin/sh
+n=\$(cat "$work/$1.count" 2>/dev/null || echo 0)
+echo \$((n + 1)) >"$work/$1.count"
+if [ \$((n % 2)) -eq $2 ]; then "$PARCOURS_BIN" "\$@" || exit; fi
+exec "$PARCOURS_BIN" "\$@"
+EOF
+    chmod +x "$work/$1"
+}
+every_other odd_calls 0
+every_other even_calls 1
+
 expect 0 "outputs: the same bytes" $AB --same-bytes "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 0 "95% interval .* (order statistics of 6 pairs, coverage 96.9%)" $AB "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 1 "outputs: DIFFER (.*summary.json" $AB --same-bytes "$PARCOURS_BIN" "$work/other_seed"
 expect 1 "regression guard, at most 10% slower: FAILED" $AB --max-slowdown 10 "$PARCOURS_BIN" "$work/twice"
 expect 0 "NEW is faster than BASE beyond the noise" $AB --max-slowdown 10 "$work/twice" "$PARCOURS_BIN"
 expect 0 "regression guard, at most 10% slower: passed" $AB --max-slowdown 10 "$work/twice" "$PARCOURS_BIN"
+expect 3 "regression guard, at most 10% slower: UNDECIDED" $AB --max-slowdown 10 "$work/odd_calls" "$work/even_calls"
 
 # Errors: exit 2 with the reason.
 expect 2 "neither a parcours binary nor a revision git knows" $AB no-such-revision-xyz "$PARCOURS_BIN"
 expect 2 "6 pairs at least" bench/ab --pairs 3 --max-slowdown 10 "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 2 "no such file" bench/ab --scenario nowhere.json "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 2 "no such folder" bench/ab --json /nonexistent/ab.json "$PARCOURS_BIN" "$PARCOURS_BIN"
-echo "bench/ab: same bytes, other bytes, a slowdown and bad arguments all told apart"
+echo "bench/ab: same bytes, other bytes, a slowdown, noise and bad arguments all told apart"
