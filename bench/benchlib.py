@@ -35,10 +35,13 @@ def build_parcours(src, build_dir):
     return os.path.join(build_dir, "parcours")
 
 
-def run_rusage(cmd, cwd=ROOT):
-    """Runs cmd; returns its wall time, CPU time (user + sys), peak RSS and output."""
+def run_rusage(cmd, cwd=ROOT, cpus=None):
+    """Runs cmd; returns its wall time, CPU time (user + sys), peak RSS and output.
+    cpus: the CPUs it may run on (default: this process's, see pin_cpu);
+    ALL_CPUS for a run on every core."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus is not None else None
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec)
     out = p.stdout.read()
     err = p.stderr.read()
     _, status, ru = os.wait4(p.pid, 0)
@@ -48,6 +51,73 @@ def run_rusage(cmd, cwd=ROOT):
         raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), p.returncode, err.decode()[-500:]))
     return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kb": ru.ru_maxrss,
             "out": out.decode(), "err": err.decode()}
+
+
+# The CPUs this process may use when it starts, before pin_cpu.
+ALL_CPUS = frozenset(os.sched_getaffinity(0))
+
+
+def probe_seconds():
+    """CPU time of a fixed loop of the interpreter: about 10 ms."""
+    t = time.process_time()
+    x = 0
+    for i in range(200000):
+        x = (x * 31 + i) & 0xffff
+    return time.process_time() - t
+
+
+def parse_cpu(text):
+    """The --cpu argument: "fastest", "any" or a CPU this process may use.
+    Raises ValueError with the reason otherwise."""
+    if text in ("fastest", "any"):
+        return text
+    try:
+        cpu = int(text)
+    except ValueError:
+        raise ValueError("--cpu %s: not a CPU number, fastest or any" % text)
+    if cpu not in ALL_CPUS:
+        raise ValueError("--cpu %d: no such CPU here (this process may use %s)"
+                         % (cpu, ", ".join(str(c) for c in sorted(ALL_CPUS))))
+    return cpu
+
+
+def pin_cpu(choice):
+    """Pins this process, and so every process it starts, to one CPU; returns
+    {"cpu": N, "probe_ms": {cpu: ms}}, or None for choice "any" (no pin).
+    choice: what parse_cpu returns.
+
+    Why: a single-threaded comparison must run both sides on the same
+    core. On this project's 2-core VM one vCPU was at times 1.3x slower
+    than the other for parcours (2026-12-07: the host's core under it was
+    busy) and a process landed on either, so that pairs compared one core
+    with the other. "fastest" probes each CPU with a short loop, three
+    rounds, and takes the lowest median; a number pins to that CPU."""
+    if choice == "any":
+        return None
+    probe = {}
+    cpu = choice
+    if choice == "fastest":
+        cpus = sorted(ALL_CPUS)
+        if len(cpus) > 1:
+            times = {c: [] for c in cpus}
+            for _ in range(3):
+                for c in cpus:
+                    os.sched_setaffinity(0, {c})
+                    times[c].append(probe_seconds())
+            probe = {c: 1000 * stats(ts)["median"] for c, ts in times.items()}
+        cpu = min(cpus, key=lambda c: probe.get(c, 0))
+    os.sched_setaffinity(0, {cpu})
+    return {"cpu": cpu, "probe_ms": probe}
+
+
+def pin_text(pin):
+    """The pin as a phrase for a report's header."""
+    if pin is None:
+        return "not pinned (any CPU)"
+    if not pin["probe_ms"]:
+        return "pinned to CPU %d" % pin["cpu"]
+    return "pinned to CPU %d, the fastest (probe: %s)" % (
+        pin["cpu"], ", ".join("CPU %d %.1f ms" % (c, ms) for c, ms in sorted(pin["probe_ms"].items())))
 
 
 def stats(xs):

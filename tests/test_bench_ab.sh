@@ -11,8 +11,8 @@
 # allowed), and two that run it twice at every other call, one on odd
 # calls and one on even ones: pitted against each other they give ratios
 # of 1/2 and 2 in turn, the noise of a busy machine made certain, which
-# the guard must call undecided. M/M/1 with 1e5 customers: about 15 ms a
-# run. Takes a few seconds.
+# the guard must call undecided; and one that notes the CPUs it may run
+# on. M/M/1 with 1e5 customers: about 15 ms a run. Takes a few seconds.
 #
 # Exit status: 0 passed, 1 failed.
 set -eu
@@ -46,7 +46,12 @@ cat >"$work/twice" <<EOF
 #!/bin/sh
 "$PARCOURS_BIN" "\$@" && exec "$PARCOURS_BIN" "\$@"
 EOF
-chmod +x "$work/other_seed" "$work/twice"
+cat >"$work/where" <<EOF
+#!/bin/sh
+grep Cpus_allowed_list /proc/self/status | cut -f2 >>"$work/cpus"
+exec "$PARCOURS_BIN" "\$@"
+EOF
+chmod +x "$work/other_seed" "$work/twice" "$work/where"
 
 # every_other NAME PARITY: a wrapper that runs the command twice when its
 # count of earlier calls has that parity (0 or 1), once otherwise.
@@ -71,9 +76,20 @@ expect 0 "NEW is faster than BASE beyond the noise" $AB --max-slowdown 10 "$work
 expect 0 "regression guard, at most 10% slower: passed" $AB --max-slowdown 10 "$work/twice" "$PARCOURS_BIN"
 expect 3 "regression guard, at most 10% slower: UNDECIDED" $AB --max-slowdown 10 "$work/odd_calls" "$work/even_calls"
 
+# Pinning: every run of both builds on one CPU, the same (one of the CPUs
+# this shell may use); with --cpu any, on all of them.
+all=$(grep Cpus_allowed_list /proc/self/status | cut -f2)
+expect 0 "pinned to CPU" $AB "$work/where" "$work/where"
+[ "$(sort -u "$work/cpus" | wc -l)" -eq 1 ] || fail "runs on several CPU sets: $(sort -u "$work/cpus" | tr '\n' ' ')"
+grep -qv '^[0-9]*$' "$work/cpus" && fail "runs not pinned to one CPU: $(sort -u "$work/cpus" | tr '\n' ' ')"
+rm "$work/cpus"
+expect 0 "not pinned (any CPU)" $AB --cpu any "$work/where" "$work/where"
+[ "$(sort -u "$work/cpus")" = "$all" ] || fail "--cpu any ran on $(sort -u "$work/cpus"), not on $all"
+
 # Errors: exit 2 with the reason.
 expect 2 "neither a parcours binary nor a revision git knows" $AB no-such-revision-xyz "$PARCOURS_BIN"
 expect 2 "6 pairs at least" bench/ab --pairs 3 --max-slowdown 10 "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 2 "no such file" bench/ab --scenario nowhere.json "$PARCOURS_BIN" "$PARCOURS_BIN"
+expect 2 "no such CPU here" bench/ab --cpu 4096 "$PARCOURS_BIN" "$PARCOURS_BIN"
 expect 2 "no such folder" bench/ab --json /nonexistent/ab.json "$PARCOURS_BIN" "$PARCOURS_BIN"
-echo "bench/ab: same bytes, other bytes, a slowdown, noise and bad arguments all told apart"
+echo "bench/ab: same bytes, other bytes, a slowdown, noise, pinning and bad arguments all told apart"
