@@ -91,22 +91,31 @@ def pin_cpu(choice):
     than the other for parcours (2026-12-07: the host's core under it was
     busy) and a process landed on either, so that pairs compared one core
     with the other. "fastest" probes each CPU with a short loop, three
-    rounds, and takes the lowest median; a number pins to that CPU."""
+    rounds, and takes the lowest median; a number pins to that CPU. Where
+    the system refuses (a sandbox), says so and runs unpinned."""
     if choice == "any":
         return None
     probe = {}
     cpu = choice
-    if choice == "fastest":
-        cpus = sorted(ALL_CPUS)
-        if len(cpus) > 1:
-            times = {c: [] for c in cpus}
-            for _ in range(3):
-                for c in cpus:
-                    os.sched_setaffinity(0, {c})
-                    times[c].append(probe_seconds())
-            probe = {c: 1000 * stats(ts)["median"] for c, ts in times.items()}
-        cpu = min(cpus, key=lambda c: probe.get(c, 0))
-    os.sched_setaffinity(0, {cpu})
+    try:
+        if choice == "fastest":
+            cpus = sorted(ALL_CPUS)
+            if len(cpus) > 1:
+                times = {c: [] for c in cpus}
+                for _ in range(3):
+                    for c in cpus:
+                        os.sched_setaffinity(0, {c})
+                        times[c].append(probe_seconds())
+                probe = {c: 1000 * stats(ts)["median"] for c, ts in times.items()}
+            cpu = min(cpus, key=lambda c: probe.get(c, 0))
+        os.sched_setaffinity(0, {cpu})
+    except OSError as e:
+        log("bench: cannot pin to one CPU (%s): the runs are not pinned" % e.strerror)
+        try:
+            os.sched_setaffinity(0, ALL_CPUS)   # undo a probe's pin, if one took
+        except OSError:
+            pass
+        return None
     return {"cpu": cpu, "probe_ms": probe}
 
 
