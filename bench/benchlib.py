@@ -1,5 +1,7 @@
 """benchlib -- what bench/run and bench/ab share: building parcours,
-timing a process, medians, and the description of the machine."""
+timing a process, pinning to a CPU, medians, and the description of the
+machine."""
+import argparse
 import math
 import os
 import platform
@@ -67,24 +69,31 @@ def probe_seconds():
 
 
 def parse_cpu(text):
-    """The --cpu argument: "fastest", "any" or a CPU this process may use.
-    Raises ValueError with the reason otherwise."""
+    """The --cpu argument: "fastest", "any" or a CPU this process may use."""
     if text in ("fastest", "any"):
         return text
     try:
         cpu = int(text)
     except ValueError:
-        raise ValueError("--cpu %s: not a CPU number, fastest or any" % text)
+        raise argparse.ArgumentTypeError("%s: not a CPU number, fastest or any" % text)
     if cpu not in ALL_CPUS:
-        raise ValueError("--cpu %d: no such CPU here (this process may use %s)"
-                         % (cpu, ", ".join(str(c) for c in sorted(ALL_CPUS))))
+        raise argparse.ArgumentTypeError("%d: no such CPU here (this process may use %s)"
+                                         % (cpu, ", ".join(str(c) for c in sorted(ALL_CPUS))))
     return cpu
+
+
+def add_cpu_option(ap, runs):
+    """Adds --cpu to the parser ap; args.cpu is then what pin_cpu takes.
+    runs: which runs are pinned, for the help."""
+    ap.add_argument("--cpu", default="fastest", type=parse_cpu, metavar="N",
+                    help="the CPU %s pinned to: fastest (the default: the one a short probe finds "
+                         "fastest), a CPU number, or any (not pinned)" % runs)
 
 
 def pin_cpu(choice):
     """Pins this process, and so every process it starts, to one CPU; returns
     {"cpu": N, "probe_ms": {cpu: ms}}, or None for choice "any" (no pin).
-    choice: what parse_cpu returns.
+    choice: what parse_cpu returns (args.cpu of add_cpu_option).
 
     Why: a single-threaded comparison must run both sides on the same
     core. On this project's 2-core VM one vCPU was at times 1.3x slower
