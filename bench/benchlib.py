@@ -68,6 +68,30 @@ def probe_seconds():
     return time.process_time() - t
 
 
+def probe_cpus():
+    """The probe's median time in ms on each CPU this process may use, three
+    rounds each, then this process's CPUs as they were; {} where the
+    system refuses to pin (a sandbox) or there is one CPU."""
+    before = os.sched_getaffinity(0)
+    cpus = sorted(ALL_CPUS)
+    if len(cpus) < 2:
+        return {}
+    times = {c: [] for c in cpus}
+    try:
+        for _ in range(3):
+            for c in cpus:
+                os.sched_setaffinity(0, {c})
+                times[c].append(probe_seconds())
+    except OSError:
+        return {}
+    finally:
+        try:
+            os.sched_setaffinity(0, before)
+        except OSError:
+            pass
+    return {c: 1000 * stats(ts)["median"] for c, ts in times.items()}
+
+
 def parse_cpu(text):
     """The --cpu argument: "fastest", "any" or a CPU this process may use."""
     if text in ("fastest", "any"):
@@ -106,24 +130,13 @@ def pin_cpu(choice):
         return None
     probe = {}
     cpu = choice
+    if choice == "fastest":
+        probe = probe_cpus()
+        cpu = min(sorted(ALL_CPUS), key=lambda c: probe.get(c, 0))
     try:
-        if choice == "fastest":
-            cpus = sorted(ALL_CPUS)
-            if len(cpus) > 1:
-                times = {c: [] for c in cpus}
-                for _ in range(3):
-                    for c in cpus:
-                        os.sched_setaffinity(0, {c})
-                        times[c].append(probe_seconds())
-                probe = {c: 1000 * stats(ts)["median"] for c, ts in times.items()}
-            cpu = min(cpus, key=lambda c: probe.get(c, 0))
         os.sched_setaffinity(0, {cpu})
     except OSError as e:
         log("bench: cannot pin to one CPU (%s): the runs are not pinned" % e.strerror)
-        try:
-            os.sched_setaffinity(0, ALL_CPUS)   # undo a probe's pin, if one took
-        except OSError:
-            pass
         return None
     return {"cpu": cpu, "probe_ms": probe}
 
